@@ -50,6 +50,7 @@ class Unit:
     numbering: str | None = None  # list label Word generates ("1.", "a)")
     norm: str = ""
     omap: list[int] = field(default_factory=list, repr=False)
+    disp: str = ""  # display form: like norm, same length, writer's tone marks kept
 
     def orig_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of ``norm`` back to a span of ``text``."""

@@ -81,9 +81,14 @@ def _tone_style(text: str) -> str:
     return _WORD.sub(repl, text)
 
 
-def normalize(text: str) -> tuple[str, list[int]]:
+def normalize(text: str, restyle: bool = True) -> tuple[str, list[int]]:
     """Return ``(norm, omap)``; ``omap[i]`` is the offset in ``text`` of
-    ``norm[i]`` and ``omap[len(norm)]`` is ``len(text)``."""
+    ``norm[i]`` and ``omap[len(norm)]`` is ``len(text)``.
+
+    With ``restyle=False`` the tone marks stay where the author put them:
+    that is the *display* form (clean, but the writer's spelling).  Both forms
+    have the same length and the same offset map, because moving a tone mark
+    inside a syllable never changes the length of NFC text."""
     chars: list[str] = []
     omap: list[int] = []
     # 1. NFC per cluster (base + combining marks), spaces, drops
@@ -126,7 +131,8 @@ def normalize(text: str) -> tuple[str, list[int]]:
         s = "".join(out)
         omap = om
     # 3. tone placement (length preserving)
-    s = _tone_style(s)
+    if restyle:
+        s = _tone_style(s)
     omap.append(n)
     return s, omap
 
@@ -134,6 +140,11 @@ def normalize(text: str) -> tuple[str, list[int]]:
 def norm(text: str) -> str:
     """Normalised text only."""
     return normalize(text)[0]
+
+
+def display(text: str) -> str:
+    """Clean display form: NFC, plain spaces, no debris; spelling kept."""
+    return normalize(text, restyle=False)[0]
 
 
 _FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "d"})

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import PlanError
 from ..model import Unit
-from ..normalize import normalize
+from ..normalize import display, normalize
 
 MAX_BYTES = 20 * 1024 * 1024  # larger plans are refused (a commune plan is < 1 MB)
 
@@ -43,6 +43,7 @@ def finish(units: list[Unit]) -> list[Unit]:
     for i, u in enumerate(units):
         u.index = i
         u.norm, u.omap = normalize(u.text)
+        u.disp = display(u.text)
     return units
 
 

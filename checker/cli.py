@@ -1,0 +1,137 @@
+"""The ``plancheck`` command line (click).  Thin: parse options, call
+:mod:`checker.pipeline`, render, choose the exit code.
+
+Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or input
+error (one clear message, never a traceback).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import PlanError
+
+LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+                    help="Ngôn ngữ thông báo / message language.")
+
+
+def fail(err: PlanError, lang: str) -> None:
+    click.echo(("Lỗi: " if lang == "vi" else "Error: ") + err.message(lang), err=True)
+    sys.exit(2)
+
+
+def parse_date(value: str | None, lang: str = "vi") -> dt.date | None:
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    fail(PlanError("bad-date", f"Ngày không hợp lệ: {value} (dùng YYYY-MM-DD hoặc DD/MM/YYYY)",
+                   f"Invalid date: {value} (use YYYY-MM-DD or DD/MM/YYYY)"), lang)
+    return None
+
+
+class Group(click.Group):
+    """Turns PlanError anywhere in a command into message + exit 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PlanError as e:
+            lang = "en" if "--lang=en" in sys.argv or ("--lang" in sys.argv and "en" in sys.argv) else "vi"
+            fail(e, lang)
+
+
+@click.group(cls=Group)
+@click.version_option(__version__, prog_name="plancheck")
+def main() -> None:
+    """plancheck — kiểm tra kế hoạch cấp xã thực hiện Nghị quyết 57-NQ/TW.
+
+    Checks Vietnamese commune plans against NQ 57-NQ/TW, the Government
+    programme (NQ 03/NQ-CP as amended by NQ 71/NQ-CP) and provincial plans.
+    """
+
+
+def plan_json(plan) -> dict:
+    return {
+        "source": plan.source,
+        "format": plan.format,
+        "header": plan.header.to_dict(),
+        "sections": [s.to_dict() for s in plan.sections],
+        "tasks": [t.to_dict() for t in plan.tasks],
+        "indicators": [i.to_dict() for i in plan.indicators],
+        "citations": [c.to_dict() for c in plan.citations],
+        "documents": plan.documents,
+        "notes": plan.notes,
+    }
+
+
+def plan_text(plan, lang: str) -> str:
+    vi = lang == "vi"
+    h = plan.header
+    out = []
+    out.append(f"{'Tệp' if vi else 'File'}: {plan.source} ({plan.format})")
+    out.append(f"{'Cơ quan ban hành' if vi else 'Issuer'}: {h.issuer or '—'}")
+    out.append(f"{'Số' if vi else 'Number'}: {h.number or '—'}   "
+               f"{'Địa danh, ngày' if vi else 'Place, date'}: {h.place or '—'}, {h.date.iso() if h.date else '—'}")
+    if h.date_lower_bound:
+        out.append(f"{'Ban hành sau' if vi else 'Issued after'}: {h.date_lower_bound}")
+    out.append(f"{'Loại' if vi else 'Kind'}: {h.kind or '—'} — {h.title or ''}")
+    out.append("")
+    out.append(f"{'Mục' if vi else 'Sections'} ({len(plan.sections)}):")
+    for s in plan.sections:
+        out.append(f"  {'  ' * (s.level - 1)}{s.id}  {s.title[:90]}  [{s.loc.human}]")
+    out.append("")
+    out.append(f"{'Nhiệm vụ' if vi else 'Tasks'} ({len(plan.tasks)}):")
+    for t in plan.tasks:
+        extra = []
+        if t.lead:
+            extra.append(("chủ trì: " if vi else "lead: ") + t.lead)
+        if t.deadline:
+            extra.append(("thời hạn: " if vi else "deadline: ") + t.deadline)
+        out.append(f"  {t.id} [{t.loc.human}] {t.text[:100]}" + (f"  ({'; '.join(extra)})" if extra else ""))
+    out.append("")
+    out.append(f"{'Chỉ tiêu' if vi else 'Indicators'} ({len(plan.indicators)}):")
+    for i in plan.indicators:
+        out.append(f"  [{i.loc.human}] {i.text[:90]} — {i.target or ''} {i.measure or ''}")
+    if plan.citations:
+        out.append("")
+        out.append(f"{'Văn bản được trích dẫn' if vi else 'Citations'} ({len(plan.citations)}):")
+        for c in plan.citations:
+            out.append(f"  [{c.loc.human}] {c.doc_type or ''} {c.number or ''} "
+                       f"{c.date.iso() if c.date else ''} {c.issuer or ''} ({c.role})")
+    return "\n".join(out)
+
+
+@main.command()
+@click.argument("plan", type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None)
+@LANG
+def extract(plan: str, fmt: str, output: str | None, lang: str) -> None:
+    """Đọc kế hoạch và xuất cấu trúc (đầu mục, mục, nhiệm vụ, chỉ tiêu, trích dẫn).
+
+    Read a plan and print its structure: header, sections, tasks, indicators, citations."""
+    from .pipeline import extract as do_extract
+
+    try:
+        p = do_extract(plan)
+    except PlanError as e:
+        fail(e, lang)
+        return
+    text = json.dumps(plan_json(p), ensure_ascii=False, indent=2) if fmt == "json" else plan_text(p, lang)
+    if output:
+        Path(output).write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

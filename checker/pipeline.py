@@ -1,0 +1,113 @@
+"""The library API: read → structure → tasks + citations → match → rules.
+
+``extract(path)`` returns a :class:`~checker.model.Plan`; ``check(path, …)``
+returns a :class:`~checker.model.CheckResult`.  The CLI, the audit and any
+other front end call these two and nothing below them, so they all give the
+same answer for the same plan.  The as-of date is decided here, once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import __version__
+from .errors import PlanError
+from .model import CheckResult, Plan
+from .read import ReadResult, read
+from .structure import build_sections, items_of, parse_header
+from .tasks import extract_indicators, extract_tasks, table_sections, tables_of
+
+DEFAULT_REFERENCES = ("nq57", "nq71")
+
+
+def structure(res: ReadResult, source: str) -> Plan:
+    """Build the Plan from read units (no file access)."""
+    units = res.units
+    plan = Plan(source=source, format=res.format, units=units, notes=list(res.notes),
+                sha256=res.sha256 or None)
+    plan.header = parse_header(units)
+    items = items_of(units)
+    plan.sections = build_sections(units, items)
+    tables = tables_of(units)
+    plan.sections = table_sections(units, tables, plan.sections)
+    plan.tasks = extract_tasks(units, items, plan.sections, tables)
+    plan.indicators = extract_indicators(units, items, plan.sections, tables)
+    _add_citations(plan)
+    if not plan.sections and not plan.tasks and not plan.citations:
+        raise PlanError(
+            "no-structure",
+            "Không nhận ra cấu trúc kế hoạch (không có mục, nhiệm vụ hay văn bản được trích dẫn) "
+            f"trong tệp {Path(source).name}. Hãy kiểm tra đây có phải là kế hoạch không.",
+            f"No plan structure found (no sections, tasks or cited documents) in {Path(source).name}. "
+            "Is this a plan?",
+        )
+    return plan
+
+
+def _add_citations(plan: Plan) -> None:
+    try:
+        from .citations import as_of_lower_bound, document_list, extract_citations
+    except ModuleNotFoundError:  # TEMP until the citations module lands
+        return
+
+    plan.citations = extract_citations(plan.units, plan.header)
+    plan.documents = document_list(plan.citations)
+    bound = as_of_lower_bound(plan.citations)
+    h = plan.header
+    if bound and (h.date is None or not h.date.complete):
+        day, cit = bound
+        if h.date is None or (h.date.latest() and day <= h.date.latest()):
+            h.date_lower_bound = day.isoformat()
+            h.date_lower_bound_basis = (
+                f"kế hoạch không ghi đủ ngày; văn bản mới nhất được trích dẫn ({cit.surface.strip()[:80]}) "
+                f"ngày {day:%d/%m/%Y}, nên kế hoạch ban hành sau ngày đó"
+            )
+
+
+def extract(path: str | Path) -> Plan:
+    res = read(path)
+    return structure(res, str(path))
+
+
+def as_of_for(plan: Plan, override: dt.date | None = None,
+              today: dt.date | None = None) -> tuple[dt.date, str]:
+    """The date the plan is judged at, and why: option > header > lower bound > today."""
+    if override:
+        return override, "option"
+    h = plan.header
+    if h.date and h.date.complete:
+        return h.date.earliest(), "header"
+    lb = dt.date.fromisoformat(h.date_lower_bound) if h.date_lower_bound else None
+    if h.date and h.date.year:
+        # a partial date: the earliest day it can be, raised to the lower bound
+        early = h.date.earliest()
+        if lb and lb > early:
+            return lb, "lower-bound"
+        return early, "header-partial"
+    if lb:
+        return lb, "lower-bound"
+    return today or dt.date.today(), "today"
+
+
+def check(path: str | Path, references: list[str] | None = None, as_of: dt.date | None = None,
+          config=None, plan: Plan | None = None) -> CheckResult:
+    from .config import load_config
+    from .evaluate import evaluate
+    from .graph import build_graph
+    from .mandates import load_set
+    from .match import match
+
+    if plan is None:
+        plan = extract(path)
+    cfg = config if config is not None else load_config(Path(path))
+    refs = list(references or getattr(cfg, "references", None) or DEFAULT_REFERENCES)
+    if as_of is None and getattr(cfg, "as_of", None):
+        as_of = cfg.as_of
+    day, basis = as_of_for(plan, as_of)
+    sets = [load_set(r) for r in refs]
+    coverage = match(plan.tasks, sets, waivers=getattr(cfg, "waivers", None))
+    result = CheckResult(plan=plan, as_of=day, as_of_basis=basis, references=refs,
+                         coverage=coverage, tool_version=__version__)
+    result.graph = build_graph([plan])
+    result.findings = evaluate(result, config=cfg)
+    return result
