@@ -1,0 +1,201 @@
+"""PDF plans: the text layer read with pdfplumber.
+
+On each page the ruled tables become row units (cells in column order, a
+wrapped cell joined by spaces) and the text outside the tables becomes one
+unit per printed line; both are put in reading order by their top coordinate.
+``loc.line`` counts the units of the whole document (1-based) and
+``loc.human`` is ``"trang P, dòng L"`` (L counts units on that page).
+
+Lines that are only a page number ("3", "- 3 -", "Trang 3", "3/12") in the
+top or bottom margin, and running headers/footers repeated on most pages, are
+dropped.  A PDF without any text layer (a scan) is refused, and so are
+encrypted and corrupt files.
+"""
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections import Counter
+
+from ..errors import PlanError
+from ..model import Location, Unit
+from . import ReadResult
+
+MARGIN = 0.08  # top/bottom share of the page where running headers live
+_PAGE_NO = re.compile(r"^\s*(?:-\s*)?(?:trang|page)?\s*\d{1,4}\s*(?:/\s*\d{1,4})?(?:\s*-)?\s*$",
+                      re.I)
+
+
+def _corrupt(e: Exception | None = None) -> PlanError:
+    return PlanError(
+        "corrupt",
+        "Tệp PDF bị hỏng hoặc không đầy đủ (có thể tải về bị ngắt); không đọc được.",
+        "The PDF file is corrupt or truncated (perhaps an interrupted download); it cannot be read.",
+    )
+
+
+def _encrypted() -> PlanError:
+    return PlanError(
+        "encrypted",
+        "Tệp PDF được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu hoặc xuất lại PDF không mật khẩu rồi "
+        "kiểm tra lại.",
+        "The PDF is password-protected; remove the password or export it again without one, "
+        "then check again.",
+    )
+
+
+def _scanned() -> PlanError:
+    return PlanError(
+        "scanned-pdf",
+        "PDF quét, không có lớp văn bản: chương trình không nhận dạng chữ từ ảnh. Hãy dùng bản "
+        "Word (.docx) hoặc PDF xuất trực tiếp từ Word.",
+        "Scanned PDF without a text layer: text in images is not recognised. Use the Word "
+        "(.docx) file or a PDF exported directly from Word.",
+    )
+
+
+def _check_open(data: bytes) -> None:
+    """Refuse truncated and password-protected files before layout analysis."""
+    tail = data[-2048:].rstrip(b"\x00\r\n\t \x0c")
+    if b"%%EOF" not in tail[-1100:]:
+        raise _corrupt()
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError:  # pragma: no cover - pypdf is a dependency
+        return
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception as e:  # noqa: BLE001 - unsupported algorithms etc.
+                raise _encrypted() from e
+            if not ok:
+                raise _encrypted()
+        _ = len(reader.pages)
+    except PlanError:
+        raise
+    except PdfReadError as e:
+        raise _corrupt() from e
+    except Exception as e:  # noqa: BLE001 - pypdf raises many kinds on bad input
+        raise _corrupt() from e
+
+
+def _clean(s: str) -> str:
+    s = unicodedata.normalize("NFC", s or "")
+    return re.sub(r"\s*\n\s*", " ", s).strip()
+
+
+def _page_items(page) -> list[tuple[float, float, str, object]]:
+    """(top, x0, kind, payload) for the tables and outside lines of a page."""
+    items: list[tuple[float, float, str, object]] = []
+    try:
+        tables = page.find_tables()
+    except Exception:  # noqa: BLE001 - odd graphics must not stop the reading
+        tables = []
+    rest = page
+    for t in tables:
+        rows = t.extract()
+        cells_rows = []
+        for r in rows:
+            cells = [_clean(c) if c is not None else "" for c in r]
+            if any(cells):
+                cells_rows.append(cells)
+        if not cells_rows:
+            continue
+        items.append((t.bbox[1], t.bbox[0], "table", cells_rows))
+        try:
+            rest = rest.outside_bbox(t.bbox, relative=False, strict=False)
+        except ValueError:
+            pass
+    for ln in rest.extract_text_lines(strip=True, return_chars=False):
+        text = unicodedata.normalize("NFC", ln["text"])
+        if text.strip():
+            items.append((ln["top"], ln["x0"], "line", (text, ln["top"], ln["bottom"])))
+    items.sort(key=lambda it: (round(it[0], 1), it[1]))
+    return items
+
+
+def read_pdf(data: bytes) -> ReadResult:
+    """Read a PDF (bytes) into located line and row units; see module notes."""
+    _check_open(data)
+    try:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFPasswordIncorrect
+    except ImportError as e:  # pragma: no cover
+        raise PlanError("pdf-unsupported", "Thiếu thư viện pdfplumber để đọc PDF.",
+                        "The pdfplumber library is missing: PDF cannot be read.") from e
+    pages: list[tuple[float, list]] = []
+    any_chars = False
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                if page.chars:
+                    any_chars = True
+                pages.append((float(page.height), _page_items(page)))
+    except PlanError:
+        raise
+    except PDFPasswordIncorrect as e:
+        raise _encrypted() from e
+    except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on bad input
+        if "password" in str(e).lower() or "encrypt" in str(e).lower():
+            raise _encrypted() from e
+        raise _corrupt(e) from e
+    if not pages:
+        raise _corrupt()
+    if not any_chars:
+        raise _scanned()
+
+    # running headers/footers: margin lines repeated on most pages
+    margin_texts: Counter[str] = Counter()
+    for height, items in pages:
+        seen = set()
+        for top, _x, kind, payload in items:
+            if kind == "line" and _in_margin(payload, height):
+                key = re.sub(r"\d+", "#", payload[0].strip())
+                if key not in seen:
+                    seen.add(key)
+                    margin_texts[key] += 1
+    repeated = {k for k, n in margin_texts.items() if len(pages) >= 3 and n >= 0.6 * len(pages)}
+
+    units: list[Unit] = []
+    counter = table_no = 0
+    dropped = 0
+    for pno, (height, items) in enumerate(pages, start=1):
+        on_page = 0
+        for top, _x, kind, payload in items:
+            if kind == "line":
+                text = payload[0]
+                if _in_margin(payload, height) and (
+                        _PAGE_NO.match(text) or re.sub(r"\d+", "#", text.strip()) in repeated):
+                    dropped += 1
+                    continue
+                counter += 1
+                on_page += 1
+                units.append(Unit(index=0, text=text, kind="para",
+                                  loc=Location(line=counter, page=pno,
+                                               human=f"trang {pno}, dòng {on_page}")))
+            else:
+                table_no += 1
+                for rno, cells in enumerate(payload, start=1):
+                    counter += 1
+                    on_page += 1
+                    spans, pos = [], 0
+                    for c in cells:
+                        spans.append((pos, pos + len(c)))
+                        pos += len(c) + 1
+                    units.append(Unit(index=0, text="\t".join(cells), kind="row", cells=cells,
+                                      cell_spans=spans, table=table_no,
+                                      loc=Location(line=counter, page=pno, row=rno,
+                                                   human=f"trang {pno}, dòng {on_page}")))
+    notes = []
+    if dropped:
+        notes.append(f"Đã bỏ {dropped} dòng đầu/chân trang (số trang).")
+    return ReadResult(units=units, format="pdf", notes=notes)
+
+
+def _in_margin(payload, height: float) -> bool:
+    _text, top, bottom = payload
+    return top < height * MARGIN or bottom > height * (1 - MARGIN)
