@@ -18,6 +18,7 @@ from .normalize import fold
 ROMAN = re.compile(r"^(?P<label>[IVX]{1,5})\s*[\.\-–:]\s*(?P<title>\S.*)$")
 ARABIC = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|\)|\s)\s*(?P<title>\S.*)$")
 LETTER = re.compile(r"^(?P<label>[a-zđ])\)\s*(?P<title>\S.*)$")
+ANNEX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)\s*(?P<label>[IVX\d]{0,4})\s*[:.\-–]?\s*(?P<title>.*)$")
 BULLET = re.compile(r"^(?P<label>[-+•*–])\s+(?P<title>\S.*)$")
 
 # roles of top-level parts, by words in their (folded) title; first hit wins
@@ -57,6 +58,9 @@ def classify(norm: str) -> tuple[str, str, str] | None:
     s = norm.strip()
     if not s:
         return None
+    m = ANNEX.match(s)
+    if m and len(s) < 200:
+        return "annex", (m.group("label") or "PL").strip(), m.group("title").strip() or s
     m = ROMAN.match(s)
     if m and _is_roman(m.group("label")):
         return "roman", m.group("label"), m.group("title").strip()
@@ -77,6 +81,8 @@ def _is_roman(label: str) -> bool:
 
 
 def rank_of(kind: str, label: str) -> int:
+    if kind == "annex":
+        return 5
     if kind == "roman":
         return 10
     if kind == "arabic":
@@ -257,6 +263,10 @@ def build_sections(units: list[Unit], items: list[Item]) -> list[Section]:
         u = units[it.unit]
         title = it.text.strip().rstrip(":")
         role = role_of(it.ntext) if (parent is None or parent.role is None) else parent.role
+        if it.kind == "annex":
+            role = "annex"
+            sid = "PL" + (it.label if it.label != "PL" else "") if sid == it.label else sid
+            title = title or "Phụ lục"
         if parent is not None and parent.role in ("objectives",) and role_of(title) == "objectives":
             role = "objectives"
         sec = Section(id=sid, label=it.label, title=title, level=len(stack) + 1,

@@ -323,12 +323,13 @@ def extract_indicators(units: list[Unit], items: list[Item], sections: list[Sect
         sec = section_at(sections, it.unit)
         if sec is None or sec.role != "objectives" or it.kind == "para" and len(it.text) > 400:
             continue
-        if not re.search(r"\d+(?:[.,]\d+)?\s*%|tối thiểu\s+\d+|ít nhất\s+\d+", it.ntext):
+        tm = re.search(r"(?:(?:tối thiểu|ít nhất|trên|đạt)\s+)?\d+(?:[.,]\d+)?\s*%|(?:tối thiểu|ít nhất)\s+\d+", it.ntext)
+        if not tm:
             continue
-        val, cmp = parse_target(it.ntext)
+        val, cmp = parse_target(it.ntext[tm.start():tm.end()])
         ym = _YEAR.search(it.ntext)
         out.append(Indicator(text=it.text, unit=it.unit, loc=units[it.unit].loc,
-                             target=None, value=val, comparator=cmp,
+                             target=it.text[tm.start():tm.end()], value=val, comparator=cmp,
                              year=int(ym.group(1)) if ym else None, group="inline"))
     return out
 
