@@ -38,8 +38,38 @@ def parse_date(value: str | None, lang: str = "vi") -> dt.date | None:
     return None
 
 
+# commands that live in their own modules, imported only when used
+LAZY = {
+    "graph": ("checker.cmd_graph", "command"),
+    "reference": ("checker.cmd_reference", "command"),
+    "explain": ("checker.cmd_reference", "explain_command"),
+    "rules": ("checker.cmd_rules", "rules_command"),
+    "baseline": ("checker.cmd_rules", "baseline_command"),
+    "audit": ("checker.cmd_audit", "audit_command"),
+    "diff": ("checker.cmd_audit", "diff_command"),
+    "serve": ("checker.cmd_serve", "command"),
+    "annotate": ("checker.cmd_annotate", "command"),
+}
+
+
 class Group(click.Group):
-    """Turns PlanError anywhere in a command into message + exit 2."""
+    """Loads the commands of LAZY on first use, and turns PlanError anywhere
+    in a command into one message and exit 2."""
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(LAZY))
+
+    def get_command(self, ctx, name):
+        cmd = super().get_command(ctx, name)
+        if cmd is not None or name not in LAZY:
+            return cmd
+        import importlib
+
+        mod, attr = LAZY[name]
+        try:
+            return getattr(importlib.import_module(mod), attr)
+        except (ImportError, AttributeError):
+            return None
 
     def invoke(self, ctx):
         try:
@@ -131,6 +161,86 @@ def extract(plan: str, fmt: str, output: str | None, lang: str) -> None:
         Path(output).write_text(text + "\n", encoding="utf-8")
     else:
         click.echo(text)
+
+
+FORMATS = ["text", "json", "md", "html", "sarif", "junit", "github"]
+
+
+def split_refs(values: tuple[str, ...]) -> list[str] | None:
+    refs = [r.strip() for v in values for r in v.split(",") if r.strip()]
+    return refs or None
+
+
+@main.command()
+@click.argument("plans", nargs=-1, required=True, type=click.Path())
+@click.option("--reference", "-r", "references", multiple=True,
+              help="Bộ tham chiếu, ví dụ nq57,nq71 / reference sets (comma-separated).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Ghi báo cáo vào tệp / write the report to a file.")
+@click.option("--as-of", "as_of", default=None, help="Ngày đối chiếu (YYYY-MM-DD) / judge the plan as of this date.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
+              show_default=True, help="Mức phát hiện làm lệnh trả mã 1 / lowest severity that fails.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Tệp cấu hình plancheck.toml / config file (default: found upward from the plan).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), default=None,
+              help="Tệp baseline: chỉ báo phát hiện mới / report only findings not in this baseline.")
+@click.option("--color/--no-color", default=None, help="Tô màu kết quả / colour the terminal output.")
+@LANG
+def check(plans, references, fmt, output, as_of, fail_on, config_path, baseline_path, color, lang) -> None:
+    """Kiểm tra kế hoạch: độ bao phủ nhiệm vụ, văn bản hết hiệu lực, cơ quan không còn tồn tại…
+
+    Check plans: mandate coverage, outdated references, abolished bodies,
+    inconsistencies, incomplete tasks. Exit 0 clean, 1 findings at or above
+    --fail-on, 2 usage or input error."""
+    from . import pipeline
+    from .config import load_config
+    from .report import exit_code, render
+
+    day = parse_date(as_of, lang)
+    refs = split_refs(references)
+    results, failed = [], False
+    for path in plans:
+        try:
+            cfg = load_config(Path(path), explicit=Path(config_path) if config_path else None)
+            res = pipeline.check(path, references=refs, as_of=day, config=cfg)
+        except PlanError as e:
+            click.echo(f"{path}: " + ("Lỗi: " if lang == "vi" else "Error: ") + e.message(lang), err=True)
+            failed = True
+            continue
+        if baseline_path:
+            from .baseline import filter_new, load_baseline
+
+            res.findings = filter_new(res.findings, load_baseline(Path(baseline_path)))
+        results.append(res)
+    if results:
+        text = combine([render(r, fmt, lang=lang, color=color if not output else False) for r in results], fmt)
+        if output:
+            Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        else:
+            click.echo(text)
+    if failed:
+        sys.exit(2)
+    sys.exit(max((exit_code(r.findings, fail_on) for r in results), default=0))
+
+
+def combine(parts: list[str], fmt: str) -> str:
+    """One report for several plans: JSON as a list, SARIF as one run."""
+    if len(parts) == 1:
+        return parts[0]
+    if fmt == "json":
+        return json.dumps([json.loads(p) for p in parts], ensure_ascii=False, indent=2)
+    if fmt == "sarif":
+        docs = [json.loads(p) for p in parts]
+        first = docs[0]
+        for d in docs[1:]:
+            first["runs"][0]["results"].extend(d["runs"][0]["results"])
+            known = {r["id"] for r in first["runs"][0]["tool"]["driver"].get("rules", [])}
+            for r in d["runs"][0]["tool"]["driver"].get("rules", []):
+                if r["id"] not in known:
+                    first["runs"][0]["tool"]["driver"].setdefault("rules", []).append(r)
+        return json.dumps(first, ensure_ascii=False, indent=2)
+    return "\n".join(parts)
 
 
 if __name__ == "__main__":  # pragma: no cover
