@@ -218,6 +218,61 @@ def _org_lead(title: str) -> str:
     return re.split(r":", title, maxsplit=1)[0].strip()
 
 
+# ------------------------------------------------------------ splitting
+
+_LEXICON: dict | None = None
+
+
+def lexicon() -> dict:
+    global _LEXICON
+    if _LEXICON is None:
+        import yaml
+
+        from .resources import read_text
+
+        data = yaml.safe_load(read_text("reference", "lexicon.yaml"))
+        _LEXICON = {
+            "verbs": tuple(sorted({fold(v) for v in data["action_verbs"]}, key=len, reverse=True)),
+            "connectives": tuple(fold(v) for v in data["connectives"]),
+        }
+    return _LEXICON
+
+
+_MAYBE_SENTENCES = re.compile(r"[.;!?]\s+[A-ZĐÀ-Ỹ]")
+
+
+def split_instructions(ntext: str, text: str) -> list[tuple[str, str]]:
+    """Split a paragraph that packs several instructions into one task per
+    instruction.  Sentences come from underthesea's sentence splitter (one
+    line at a time); a sentence starting with an action verb starts a new
+    task, any other sentence stays with the one before.  Returns aligned
+    (analysis, display) pairs; one pair when there is nothing to split."""
+    if len(ntext) < 120 or not _MAYBE_SENTENCES.search(ntext):
+        return [(ntext, text)]
+    from .nlp_sentences import sentences
+
+    lex = lexicon()
+    parts: list[tuple[int, int]] = []
+    pos = 0
+    for sent in sentences(ntext):
+        at = ntext.find(sent, pos)
+        if at < 0:
+            return [(ntext, text)]
+        f = fold(sent)
+        starts = f.startswith(lex["verbs"]) and not f.startswith(lex["connectives"])
+        if parts and starts:
+            parts.append((at, at + len(sent)))
+        elif parts:
+            parts[-1] = (parts[-1][0], at + len(sent))
+        else:
+            parts.append((0, at + len(sent)))
+        pos = at + len(sent)
+    if len(parts) < 2:
+        return [(ntext, text)]
+    parts[-1] = (parts[-1][0], len(ntext))
+    return [(ntext[a:b].strip(), text[a:b].strip()) for a, b in parts]
+
+
 # ------------------------------------------------------------ main
 
 
@@ -248,10 +303,11 @@ def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
             add(text, it.unit, "organisation", lead=l2 or lead, partners=partners,
                 deadline=deadline_in(ntext, text))
             continue
-        lead, partners = roles_in(ntext, text)
-        m = _PRODUCT.search(ntext)
-        add(text, it.unit, "prose", lead=lead, partners=partners,
-            deadline=deadline_in(ntext, text), product=text[m.start("p"):m.end("p")].strip() if m else None)
+        for ntext, text in split_instructions(ntext, text):
+            lead, partners = roles_in(ntext, text)
+            m = _PRODUCT.search(ntext)
+            add(text, it.unit, "prose", lead=lead, partners=partners,
+                deadline=deadline_in(ntext, text), product=text[m.start("p"):m.end("p")].strip() if m else None)
     # organisation headings that carry their duty in the heading itself
     for s in sections:
         if s.role == "organisation" and s.level > 1 and ":" in s.title:

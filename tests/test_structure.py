@@ -27,9 +27,17 @@ def test_seed000_header_partial_date_and_seven_groups(seed):
     assert s["II"].role == "tasks"
     assert [k for k in s if k.startswith("II.")] == [f"II.{i}" for i in range(1, 8)]
     assert s["IV"].role == "organisation" and s["III"].role == "funding"
-    # every lettered item of the seven groups is a task
+    # every lettered item of the seven groups is a task (55 items) ...
     prose = [t for t in p.tasks if t.source == "prose"]
-    assert len(prose) == 55
+    assert len({t.unit for t in prose}) == 55
+    # ... and an item that packs several instructions gives one task each
+    line66 = [t.text for t in prose if t.loc.line == 66]
+    assert len(line66) == 4
+    assert line66[0].startswith("Đẩy mạnh chuyển đổi số trong lĩnh vực văn hóa")
+    assert line66[2].startswith("Thúc đẩy xây dựng các cơ sở dữ liệu về văn hoá")
+    # elaborations ("Việc xây dựng …") stay with their instruction
+    b = [t.text for t in prose if t.loc.line == 24]
+    assert len(b) == 1 and "Việc xây dựng, ban hành chương trình" in b[0]
     assert prose[0].loc.line == 23 and prose[0].text.startswith("Xây dựng và tổ chức triển khai chương trình tuyên truyền")
     assert prose[0].section == "II.1"
     org = [t for t in p.tasks if t.source == "organisation"]
@@ -51,7 +59,9 @@ def test_seed001_markdown_headings_decimal_sections_signer(seed):
     assert "Phòng Văn hoá và Xã hội xã" in leads
     # a paragraph broken across a blank line is one task
     t = next(t for t in p.tasks if t.text.startswith("Tuyên truyền, triển khai thực hiện các cơ chế đã có"))
-    assert "Thực hiện nhất quán chủ trương ngân sách" in t.text
+    assert t.text.endswith("nhằm phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số.")
+    nxt = p.tasks[p.tasks.index(t) + 1]
+    assert nxt.text.startswith("Thực hiện nhất quán chủ trương ngân sách") and nxt.unit == t.unit
 
 
 def test_seed002_indicator_table_split_across_pages(seed):
