@@ -1,10 +1,17 @@
 """PDF plans: the text layer read with pdfplumber.
 
 On each page the ruled tables become row units (cells in column order, a
-wrapped cell joined by spaces) and the text outside the tables becomes one
-unit per printed line; both are put in reading order by their top coordinate.
-``loc.line`` counts the units of the whole document (1-based) and
-``loc.human`` is ``"trang P, dòng L"`` (L counts units on that page).
+wrapped cell joined by spaces) and the text outside the tables becomes line
+units; both are put in reading order by their top coordinate.  A printed line
+that only carries on the line before it (the previous line runs to the right
+edge of the text column, this one starts at the left edge without a list
+marker) is joined to it, across a page break too, so a paragraph wrapped by
+the layout is one unit again, as in the Word original.
+
+``loc.line`` counts printed lines and table rows of the whole document
+(1-based; a joined paragraph keeps the number of its first line) and
+``loc.human`` is ``"trang P, dòng L"`` (L counts lines and rows on that page)
+or ``"trang P, bảng T, hàng R"`` for a table row.
 
 Lines that are only a page number ("3", "- 3 -", "Trang 3", "3/12") in the
 top or bottom margin, and running headers/footers repeated on most pages, are
@@ -113,7 +120,8 @@ def _page_items(page) -> list[tuple[float, float, str, object]]:
     for ln in rest.extract_text_lines(strip=True, return_chars=False):
         text = unicodedata.normalize("NFC", ln["text"])
         if text.strip():
-            items.append((ln["top"], ln["x0"], "line", (text, ln["top"], ln["bottom"])))
+            items.append((ln["top"], ln["x0"], "line",
+                          (text, ln["top"], ln["bottom"], ln["x1"], ln["x0"])))
     items.sort(key=lambda it: (round(it[0], 1), it[1]))
     return items
 
@@ -128,6 +136,7 @@ def read_pdf(data: bytes) -> ReadResult:
         raise PlanError("pdf-unsupported", "Thiếu thư viện pdfplumber để đọc PDF.",
                         "The pdfplumber library is missing: PDF cannot be read.") from e
     pages: list[tuple[float, list]] = []
+    widths: list[float] = []
     any_chars = False
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -135,6 +144,7 @@ def read_pdf(data: bytes) -> ReadResult:
                 if page.chars:
                     any_chars = True
                 pages.append((float(page.height), _page_items(page)))
+                widths.append(float(page.width))
     except PlanError:
         raise
     except PDFPasswordIncorrect as e:
@@ -154,31 +164,43 @@ def read_pdf(data: bytes) -> ReadResult:
         seen = set()
         for top, _x, kind, payload in items:
             if kind == "line" and _in_margin(payload, height):
-                key = re.sub(r"\d+", "#", payload[0].strip())
+                key = payload[0].strip()
                 if key not in seen:
                     seen.add(key)
                     margin_texts[key] += 1
     repeated = {k for k, n in margin_texts.items() if len(pages) >= 3 and n >= 0.6 * len(pages)}
 
+    left, right = _text_edges(pages, widths[0] if widths else 0.0)
     units: list[Unit] = []
     counter = table_no = 0
-    dropped = 0
+    dropped = merged = 0
+    prev_line = None  # (payload, unit) of the last printed line kept, if a line came last
     for pno, (height, items) in enumerate(pages, start=1):
         on_page = 0
         for top, _x, kind, payload in items:
             if kind == "line":
                 text = payload[0]
                 if _in_margin(payload, height) and (
-                        _PAGE_NO.match(text) or re.sub(r"\d+", "#", text.strip()) in repeated):
+                        _PAGE_NO.match(text) or text.strip() in repeated):
                     dropped += 1
                     continue
                 counter += 1
                 on_page += 1
-                units.append(Unit(index=0, text=text, kind="para",
-                                  loc=Location(line=counter, page=pno,
-                                               human=f"trang {pno}, dòng {on_page}")))
+                if prev_line is not None and _continues(prev_line[0], payload, left, right,
+                                                        same_page=prev_line[2] == pno):
+                    u = prev_line[1]
+                    u.text = f"{u.text.rstrip()} {text.lstrip()}"
+                    prev_line = (payload, u, pno)
+                    merged += 1
+                    continue
+                u = Unit(index=0, text=text, kind="para",
+                         loc=Location(line=counter, page=pno,
+                                      human=f"trang {pno}, dòng {on_page}"))
+                units.append(u)
+                prev_line = (payload, u, pno)
             else:
                 table_no += 1
+                prev_line = None
                 for rno, cells in enumerate(payload, start=1):
                     counter += 1
                     on_page += 1
@@ -189,13 +211,62 @@ def read_pdf(data: bytes) -> ReadResult:
                     units.append(Unit(index=0, text="\t".join(cells), kind="row", cells=cells,
                                       cell_spans=spans, table=table_no,
                                       loc=Location(line=counter, page=pno, row=rno,
-                                                   human=f"trang {pno}, dòng {on_page}")))
+                                                   human=f"trang {pno}, bảng {table_no}, "
+                                                         f"hàng {rno}")))
     notes = []
     if dropped:
         notes.append(f"Đã bỏ {dropped} dòng đầu/chân trang (số trang).")
+    if merged:
+        notes.append(f"Đã nối {merged} dòng in bị ngắt vào đoạn văn của chúng.")
     return ReadResult(units=units, format="pdf", notes=notes)
 
 
+_MARKER = re.compile(r"^\s*(?:[-+•*–]\s|#{1,6}\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ][.)]\s|"
+                     r"[IVXLC]{1,6}[.)]\s|(?:Điều|Chương|Mục|Phần|PHẦN|Phụ lục)\s)")
+
+
+def _text_edges(pages, page_width: float) -> tuple[float, float]:
+    """Left and right edges of the text column.
+
+    Left: the most common line start.  Right: where long lines end, but no
+    less than the mirror of the left margin (a page of short lines has no
+    line reaching the right edge).
+    """
+    starts: Counter[int] = Counter()
+    ends: list[float] = []
+    for _h, items in pages:
+        for _t, _x, kind, payload in items:
+            if kind == "line":
+                starts[round(_x)] += 1
+                ends.append(payload[3])
+    if not ends:
+        return 0.0, 0.0
+    ends.sort()
+    left = float(starts.most_common(1)[0][0])
+    return left, max(ends[int(len(ends) * 0.95)], page_width - left)
+
+
+def _continues(prev, cur, left: float, right: float, same_page: bool) -> bool:
+    """Is ``cur`` the wrapped rest of the printed line ``prev``?
+
+    The previous line must run to the right edge of the text column, the
+    current one must start at the left edge without a list marker, and (on
+    one page) follow it at ordinary line spacing.
+    """
+    ptext, ptop, pbottom, px1, px0 = prev
+    ctext, ctop, cbottom, cx1, cx0 = cur
+    width = right - left
+    if width <= 0 or px1 < right - max(45.0, 0.12 * width):
+        return False
+    if abs(cx0 - left) > 6 or _MARKER.match(ctext):
+        return False
+    if same_page:
+        height = max(pbottom - ptop, 1.0)
+        if ctop < pbottom - 1 or ctop - pbottom > 1.2 * height:
+            return False
+    return True
+
+
 def _in_margin(payload, height: float) -> bool:
-    _text, top, bottom = payload
+    _text, top, bottom = payload[:3]
     return top < height * MARGIN or bottom > height * (1 - MARGIN)

@@ -475,10 +475,12 @@ def read_docx(data: bytes) -> ReadResult:
 def _style_names(doc) -> dict[str, str]:
     out = {}
     try:
+        from docx.styles import BabelFish  # "heading 1" → "Heading 1", as Word shows it
+
         for st in doc.styles.element.findall(W + "style"):
             name = st.find(W + "name")
             if name is not None:
-                out[st.get(W + "styleId")] = name.get(W + "val")
+                out[st.get(W + "styleId")] = BabelFish.internal2ui(name.get(W + "val"))
     except Exception:  # noqa: BLE001
         pass
     return out

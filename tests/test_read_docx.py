@@ -1,0 +1,252 @@
+"""The .docx reader: document order, tables, Word numbering, footnotes, and
+agreement with the text version of real seed plans."""
+from __future__ import annotations
+
+import importlib.util
+import re
+import zipfile
+
+import pytest
+
+from builders import build_docx, unit_stream
+from checker.read import read
+from checker.read.word import letters, roman
+
+docx = pytest.importorskip("docx")
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _texts(res):
+    return [u.text for u in res.units if u.text.strip()]
+
+
+def test_paragraphs_and_tables_in_document_order(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("Trước bảng")
+    t = d.add_table(rows=2, cols=3)
+    for r, row in enumerate([["STT", "Nội dung", "Chủ trì"], ["1", "Tuyên truyền", "UBND xã"]]):
+        for c, v in enumerate(row):
+            t.cell(r, c).text = v
+    d.add_paragraph("Sau bảng")
+    d.save(tmp_path / "a.docx")
+    res = read(tmp_path / "a.docx")
+    assert res.format == "docx"
+    kinds = [(u.kind, u.text) for u in res.units if u.text.strip()]
+    assert kinds == [("para", "Trước bảng"), ("row", "STT\tNội dung\tChủ trì"),
+                     ("row", "1\tTuyên truyền\tUBND xã"), ("para", "Sau bảng")]
+    row = res.units[2]
+    assert row.cells == ["1", "Tuyên truyền", "UBND xã"]
+    for cell, (a, b) in zip(row.cells, row.cell_spans):
+        assert row.text[a:b] == cell
+    assert row.table == 1
+    assert row.loc.human == "bảng 1, hàng 2"
+    assert res.units[0].loc.human == "đoạn 1" and res.units[0].loc.line == 1
+    last = res.units[-1]
+    assert last.loc.human == "đoạn 2" and last.loc.line == 4 and last.loc.para == 2
+    # norm/omap are filled by read()
+    assert row.norm and len(row.omap) == len(row.norm) + 1
+
+
+def test_merged_cells_are_not_repeated(tmp_path):
+    d = docx.Document()
+    t = d.add_table(rows=3, cols=3)
+    t.cell(0, 0).merge(t.cell(0, 2)).text = "I. NHIỆM VỤ TRỌNG TÂM"
+    t.cell(1, 0).text = "1"
+    t.cell(1, 1).text = "Xây dựng cơ sở dữ liệu"
+    a = t.cell(1, 2).merge(t.cell(2, 2))
+    a.text = "Văn phòng HĐND và UBND"
+    t.cell(2, 0).text = "2"
+    t.cell(2, 1).text = "Số hóa hồ sơ"
+    d.save(tmp_path / "m.docx")
+    res = read(tmp_path / "m.docx")
+    rows = [u.cells for u in res.units if u.kind == "row"]
+    assert rows[0] == ["I. NHIỆM VỤ TRỌNG TÂM", "", ""]
+    assert rows[1] == ["1", "Xây dựng cơ sở dữ liệu", "Văn phòng HĐND và UBND"]
+    assert rows[2] == ["2", "Số hóa hồ sơ", ""]
+    joined = " ".join(u.text for u in res.units)
+    assert joined.count("NHIỆM VỤ TRỌNG TÂM") == 1
+    assert joined.count("Văn phòng HĐND") == 1
+
+
+def test_word_numbering_is_rebuilt(tmp_path):
+    plan = "\n".join([
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Mục đích",
+        "2. Yêu cầu",
+        "II. NHIỆM VỤ",
+        "1. Tuyên truyền",
+        "a) Tổ chức hội nghị",
+        "b) Đưa tin trên đài truyền thanh",
+        "2. Chuyển đổi số",
+        "III. TỔ CHỨC THỰC HIỆN",
+    ])
+    p = build_docx(plan, tmp_path / "n.docx", use_word_numbering=True)
+    # the labels are not in the document text: Word makes them
+    with zipfile.ZipFile(p) as z:
+        body = z.read("word/document.xml").decode()
+    assert "II." not in body and "a)" not in body and "numPr" in body
+    res = read(p)
+    units = [u for u in res.units if u.text.strip()]
+    assert [u.text for u in units] == plan.split("\n")
+    assert [u.numbering for u in units] == ["I.", "1.", "2.", "II.", "1.", "a)", "b)", "2.",
+                                            "III."]
+    assert any("số thứ tự" in n for n in res.notes)
+
+
+def _numbering_doc(tmp_path, lvl_xml: str, items: list[tuple[int, str]], num_ids=None):
+    """A document whose paragraphs use one hand-written abstractNum."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    absnum = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{lvl_xml}'
+                       f'</w:abstractNum>')
+    first = numbering.find(f"{{{W_NS}}}num")
+    if first is not None:
+        first.addprevious(absnum)
+    else:
+        numbering.append(absnum)
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90">'
+                               f'<w:abstractNumId w:val="90"/></w:num>'))
+    numbering.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="90"/>'
+        f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    for i, (ilvl, text) in enumerate(items):
+        p = d.add_paragraph(text)
+        nid = (num_ids or {}).get(i, "90")
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{nid}"/></w:numPr>'))
+    d.save(tmp_path / "h.docx")
+    return read(tmp_path / "h.docx")
+
+
+def test_multilevel_decimal_and_restart(tmp_path):
+    lvls = ('<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+            '<w:lvlText w:val="%1."/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+            '<w:lvlText w:val="%1.%2."/></w:lvl>'
+            '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
+            '<w:lvlText w:val="\uf0b7"/></w:lvl>')
+    res = _numbering_doc(tmp_path, lvls, [(0, "Nhiệm vụ chung"), (1, "Tuyên truyền"),
+                                          (1, "Đào tạo"), (2, "lớp tập huấn"),
+                                          (0, "Nhiệm vụ riêng"), (1, "Số hóa"),
+                                          (0, "Danh sách mới"), (0, "Mục tiếp")],
+                         num_ids={6: "91", 7: "91"})
+    labels = [u.numbering for u in res.units if u.text.strip()]
+    assert labels == ["1.", "1.1.", "1.2.", "•", "2.", "2.1.", "1.", "2."]
+    assert res.units[1].text == "1.1. Tuyên truyền"
+
+
+def test_roman_and_letter_formats():
+    assert [roman(n) for n in (1, 4, 9, 14, 40)] == ["I", "IV", "IX", "XIV", "XL"]
+    assert [letters(n) for n in (1, 4, 26, 27)] == ["a", "d", "z", "aa"]
+
+
+def _add_footnotes(path, texts: list[str], anchor: str) -> None:
+    """Give a python-docx file a footnotes part (python-docx cannot write one)."""
+    src = path.read_bytes()
+    import io
+
+    zin = zipfile.ZipFile(io.BytesIO(src))
+    notes = "".join(
+        f'<w:footnote w:id="{i}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+        f'<w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {t}</w:t></w:r></w:p></w:footnote>'
+        for i, t in enumerate(texts, start=1))
+    fxml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<w:footnotes xmlns:w="{W_NS}">'
+            f'<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+            f'</w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+            f'<w:continuationSeparator/></w:r></w:p></w:footnote>{notes}</w:footnotes>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", (
+                    b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>'))
+            elif info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", (
+                    b'<Relationship Id="rIdFn99" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
+                    b"</Relationships>"))
+            elif info.filename == "word/document.xml":
+                a = f"<w:t>{anchor}</w:t></w:r>".encode()
+                assert a in data
+                data = data.replace(a, a + b'<w:r><w:footnoteReference w:id="1"/></w:r>', 1)
+            zout.writestr(info, data)
+        zout.writestr("word/footnotes.xml", fxml)
+    path.write_bytes(out.getvalue())
+
+
+def test_footnotes_come_last(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("Căn cứ Kế hoạch hành động của Đảng ủy xã")
+    d.add_paragraph("Nội dung chính")
+    p = tmp_path / "f.docx"
+    d.save(p)
+    _add_footnotes(p, ["Kế hoạch số 221-KH/ĐU ngày 02/10/2025 của Đảng ủy xã."],
+                   "Căn cứ Kế hoạch hành động của Đảng ủy xã")
+    res = read(p)
+    assert res.units[0].text == "Căn cứ Kế hoạch hành động của Đảng ủy xã"
+    fn = [u for u in res.units if u.kind == "footnote"]
+    assert len(fn) == 1 and fn[0] is res.units[-1]
+    assert fn[0].text == "Kế hoạch số 221-KH/ĐU ngày 02/10/2025 của Đảng ủy xã."
+    assert fn[0].loc.human == "chú thích 1"
+
+
+def test_styles_headings_and_bold(tmp_path):
+    p = build_docx("## KẾ HOẠCH\nThực hiện **Nghị quyết số 57-NQ/TW**", tmp_path / "s.docx")
+    res = read(p)
+    units = [u for u in res.units if u.text.strip()]
+    assert units[0].text == "KẾ HOẠCH" and units[0].style == "Heading 2"
+    assert units[1].text == "Thực hiện Nghị quyết số 57-NQ/TW"
+
+
+def test_headers_and_footers_are_ignored(tmp_path):
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "Tiêu đề trang lặp lại"
+    d.sections[0].footer.paragraphs[0].text = "Trang 1"
+    d.add_paragraph("Nội dung")
+    d.save(tmp_path / "hf.docx")
+    assert _texts(read(tmp_path / "hf.docx")) == ["Nội dung"]
+
+
+@pytest.mark.parametrize("prefix,numbering", [("000", True), ("003", False), ("001", False),
+                                              ("002", True), ("004", True)])
+def test_seed_docx_agrees_with_text(seed, tmp_path, prefix, numbering):
+    src = seed(prefix)
+    text = src.read_text(encoding="utf-8")
+    p = build_docx(text, tmp_path / f"{prefix}.docx", use_word_numbering=numbering)
+    res_txt = read(src)
+    res_doc = read(p)
+    assert unit_stream(res_doc) == unit_stream(res_txt)
+    if numbering and prefix == "000":
+        assert sum(1 for u in res_doc.units if u.numbering) >= 5
+
+
+def _norm_task(t: str) -> str:
+    from checker.normalize import norm
+
+    return re.sub(r"\s+", "", norm(t))
+
+
+@pytest.mark.skipif(importlib.util.find_spec("checker.pipeline") is None,
+                    reason="checker.pipeline is not there yet")
+@pytest.mark.parametrize("prefix", ["000", "003", "002"])
+def test_seed_docx_tasks_agree_with_text(seed, tmp_path, prefix):
+    from checker import pipeline
+
+    if not hasattr(pipeline, "extract"):
+        pytest.skip("checker.pipeline.extract is not there yet")
+    src = seed(prefix)
+    p = build_docx(src.read_text(encoding="utf-8"), tmp_path / f"{prefix}.docx",
+                   use_word_numbering=True)
+    plan_txt = pipeline.extract(src)
+    plan_doc = pipeline.extract(p)
+    assert plan_txt.tasks, "the text version must have tasks"
+    assert [_norm_task(t.text) for t in plan_doc.tasks] == \
+        [_norm_task(t.text) for t in plan_txt.tasks]
+    assert len(plan_doc.indicators) == len(plan_txt.indicators)
