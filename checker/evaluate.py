@@ -1,0 +1,1028 @@
+"""The rule engine: generic check kinds, configured by the rule packs.
+
+``evaluate(result)`` runs every rule of ``rules/*.yaml`` that is in force at
+the plan's as-of date over the extracted plan (units, sections, tasks,
+indicators, citations), its coverage and the reference data, and returns
+located findings.  Each rule names one *check kind* below and gives it its
+parameters (patterns, document numbers, thresholds) as data; a check kind
+yields :class:`Hit` objects, and the engine turns them into findings
+(message, span in the original text, excerpt, fingerprint), then applies the
+configuration (disabled rules, severity overrides, waivers, baseline).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from .model import CheckResult, Finding, Plan, Section, Unit
+from .normalize import fold, norm as _norm, squash
+
+CheckFn = Callable[["Ctx", Any, dict], Iterable["Hit"]]
+CHECKS: dict[str, CheckFn] = {}
+
+
+def check(name: str) -> Callable[[CheckFn], CheckFn]:
+    """Register a check kind under the name the rule packs use."""
+
+    def deco(fn: CheckFn) -> CheckFn:
+        CHECKS[name] = fn
+        return fn
+
+    return deco
+
+
+@dataclass
+class Hit:
+    """One place where a rule fires.
+
+    The span is either in the unit's analysis text (``nstart``/``nend``) or
+    in its original text (``ostart``/``oend``, e.g. from a citation).
+    ``values`` fill the placeholders of the rule's message and suggestion.
+    """
+
+    unit: int | None = None
+    nstart: int | None = None
+    nend: int | None = None
+    ostart: int | None = None
+    oend: int | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    severity: str | None = None  # per-hit override (e.g. a pattern marked info)
+    key: str = ""  # extra text for the fingerprint (plan-level hits)
+
+
+class _Safe(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def fill(template: str, values: dict[str, Any]) -> str:
+    """Fill ``{placeholders}``; a value the check did not give becomes empty."""
+    try:
+        out = template.format_map(_Safe({k: ("" if v is None else v) for k, v in values.items()}))
+    except (ValueError, IndexError):
+        return template
+    out = re.sub(r"[ \t]{2,}", " ", out)
+    return re.sub(r"\s+([.,;)])", r"\1", out).strip()
+
+
+# ---------------------------------------------------------------- context
+
+class Ctx:
+    """What a check kind may read: the result, the plan and helpers."""
+
+    def __init__(self, result: CheckResult, lang: str = "vi"):
+        self.result = result
+        self.plan: Plan = result.plan
+        self.as_of: dt.date | None = _as_date(result.as_of)
+        self.lang = lang
+        self._low: dict[int, str] = {}
+        self._sections = sorted(self.plan.sections, key=lambda s: s.unit)
+        self._catalog: Any = False
+
+    # text -------------------------------------------------------------
+    @property
+    def units(self) -> list[Unit]:
+        return self.plan.units
+
+    def unit(self, i: int | None) -> Unit | None:
+        if i is None or i < 0 or i >= len(self.plan.units):
+            return None
+        u = self.plan.units[i]
+        if u.index == i:
+            return u
+        for u in self.plan.units:
+            if u.index == i:
+                return u
+        return None
+
+    def text(self, u: Unit) -> str:
+        """Analysis text of a unit (normalised; filled if the reader did not)."""
+        if not u.norm and u.text:
+            u.norm = _norm(u.text)
+        return u.norm
+
+    def lower(self, u: Unit) -> str:
+        t = self._low.get(u.index)
+        if t is None:
+            t = self.text(u)
+            low = t.lower()
+            t = low if len(low) == len(t) else t
+            self._low[u.index] = t
+        return t
+
+    def section_of(self, unit: int | None) -> Section | None:
+        if unit is None:
+            return None
+        best = None
+        for s in self._sections:
+            if s.unit <= unit:
+                best = s
+            else:
+                break
+        return best
+
+    @property
+    def plan_year(self) -> int | None:
+        h = self.plan.header
+        if h.date and h.date.year:
+            return h.date.year
+        return self.as_of.year if self.as_of else None
+
+    @property
+    def catalog(self) -> Any:
+        """The document catalogue (checker.catalog), or None if absent."""
+        if self._catalog is False:
+            try:
+                from . import catalog as _cat  # type: ignore
+
+                self._catalog = _cat.catalog() if hasattr(_cat, "catalog") else None
+            except Exception:  # pragma: no cover - catalogue not installed yet
+                self._catalog = None
+        return self._catalog
+
+    def heading_units(self) -> list[Unit]:
+        """Units that open a section (from the section tree, else by shape)."""
+        if self.plan.sections:
+            idx = {s.unit for s in self.plan.sections}
+            return [u for u in self.units if u.index in idx]
+        return [u for u in self.units if _looks_heading(self.text(u))]
+
+
+_HEAD = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2})\s*[.\-–)]\s*\S")
+
+
+def _looks_heading(t: str) -> bool:
+    if not _HEAD.match(t):
+        return False
+    body = re.sub(r"^\s*(?:[IVX]{1,5}|\d{1,2})\s*[.\-–)]\s*", "", t)
+    letters = [c for c in body if c.isalpha()]
+    return bool(letters) and len(body) < 160 and (
+        sum(c.isupper() for c in letters) / len(letters) > 0.7 or len(body) < 90)
+
+
+def _as_date(v: Any) -> dt.date | None:
+    if v is None:
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v)[:10])
+    except ValueError:
+        return None
+
+
+def _compile(p: str, flags: int = re.I) -> re.Pattern:
+    return re.compile(p, flags)
+
+
+def _patterns(params: dict, key: str = "patterns") -> list[dict[str, Any]]:
+    """Normalise a ``patterns`` parameter: strings or {re, ...} mappings."""
+    out = []
+    for p in params.get(key) or []:
+        if isinstance(p, str):
+            p = {"re": p}
+        q = dict(p)
+        q["_rx"] = _compile(q["re"], 0 if q.get("case") else re.I)
+        out.append(q)
+    return out
+
+
+def _excluded(text: str, s: int, e: int, params: dict, pat: dict | None = None) -> bool:
+    for src in (pat or {}, params):
+        before = src.get("skip_if_before")
+        after = src.get("skip_if_after")
+        if before and re.search(before + r"\s*$", text[max(0, s - 40):s], re.I):
+            return True
+        if after and re.match(r"\s*" + after, text[e:e + 40], re.I):
+            return True
+    return False
+
+
+# ------------------------------------------------------------ text scans
+
+def _scan(ctx: Ctx, params: dict, units: Iterable[Unit]) -> Iterator[Hit]:
+    pats = _patterns(params)
+    once = params.get("once_per_unit", False)
+    for u in units:
+        low = ctx.lower(u)
+        taken: list[tuple[int, int]] = []
+        for pat in pats:
+            for m in pat["_rx"].finditer(low):
+                s, e = m.span(pat.get("group", 0))
+                if s < 0 or any(s < b and e > a for a, b in taken):
+                    continue
+                if _excluded(low, s, e, params, pat):
+                    continue
+                taken.append((s, e))
+                vals = {"match": ctx.text(u)[s:e], "replacement": pat.get("replacement", ""),
+                        "note": pat.get("note", "")}
+                vals.update({k: v for k, v in m.groupdict().items() if v})
+                yield Hit(unit=u.index, nstart=s, nend=e, values=vals, severity=pat.get("severity"))
+                if once:
+                    break
+            if once and taken:
+                break
+
+
+def _scope(ctx: Ctx, params: dict) -> list[Unit]:
+    scope = params.get("scope", "all")
+    units = [u for u in ctx.units if u.text.strip()]
+    if scope == "header":
+        n = int(params.get("max_unit", 40))
+        first = _first_section_unit(ctx)
+        lim = min(n, first) if first is not None else n
+        return [u for u in units if u.index < lim]
+    if scope == "body":
+        first = _first_section_unit(ctx) or 0
+        return [u for u in units if u.index >= first]
+    return units
+
+
+def _first_section_unit(ctx: Ctx) -> int | None:
+    heads = ctx.heading_units()
+    return heads[0].index if heads else None
+
+
+@check("text-pattern")
+def check_text_pattern(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """Regular expressions over the analysis text (lower-cased) of units."""
+    return _scan(ctx, params, _scope(ctx, params))
+
+
+# body names and blank placeholders are text patterns with their own data
+check("body-pattern")(check_text_pattern)
+check("placeholder")(check_text_pattern)
+
+
+@check("old-province")
+def check_old_province(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """Names of provinces merged away, written as a current province.
+
+    The old → new table comes from the catalogue (``catalog().bodies()``)
+    when it provides one, else from the rule's own ``provinces`` mapping.
+    """
+    table: dict[str, str] = dict(params.get("provinces") or {})
+    cat = ctx.catalog
+    if cat is not None and hasattr(cat, "old_provinces"):
+        try:
+            table.update(cat.old_provinces())
+        except Exception:  # pragma: no cover
+            pass
+    if not table:
+        return []
+    prefix = params.get("prefix", r"(?:tỉnh|ubnd tỉnh|ủy ban nhân dân tỉnh|tỉnh ủy)\s+")
+    names = sorted(table, key=len, reverse=True)
+    alt = "|".join(re.escape(_norm(n).lower()) for n in names)
+    rx = re.compile(rf"\b{prefix}(?P<name>{alt})\b", re.I)
+    lookup = {_norm(k).lower(): v for k, v in table.items()}
+    hits = []
+    for u in _scope(ctx, params):
+        low = ctx.lower(u)
+        for m in rx.finditer(low):
+            if _excluded(low, m.start(), m.end(), params):
+                continue
+            name = m.group("name")
+            hits.append(Hit(unit=u.index, nstart=m.start(), nend=m.end(),
+                            values={"match": ctx.text(u)[m.start():m.end()],
+                                    "old": ctx.text(u)[m.start("name"):m.end("name")],
+                                    "replacement": lookup.get(name, "")}))
+    return hits
+
+
+# ------------------------------------------------------------- citations
+
+_DATE_NEAR = re.compile(r"(?:ngày\s*)?(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*((?:19|20)\d\d)"
+                        r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+((?:19|20)\d\d)", re.I)
+_ROLE = [("basis", re.compile(r"^\W*căn cứ\b", re.I)),
+         ("implements", re.compile(r"^\W*(?:thực hiện|triển khai|về việc thực hiện)\b", re.I))]
+
+
+@dataclass
+class Occurrence:
+    unit: int
+    ostart: int | None
+    oend: int | None
+    nstart: int | None
+    nend: int | None
+    role: str
+    year: int | None
+    surface: str
+
+
+def _unit_role(ctx: Ctx, u: Unit) -> str:
+    low = ctx.lower(u)
+    for role, rx in _ROLE:
+        if rx.search(low):
+            return role
+    return "mention"
+
+
+def find_document(ctx: Ctx, spec: dict) -> list[Occurrence]:
+    """Occurrences of one document in the plan.
+
+    ``spec`` gives ``numbers`` (canonical symbols as the citation extractor
+    writes them), optional ``doc_ids`` (catalogue ids), ``year`` (the
+    document's year: "03/NQ-CP" of 2024 is another document) and
+    ``patterns`` (regular expressions over lower-cased analysis text, for
+    named documents and for plans read before citations are extracted).
+    """
+    numbers = {n.upper().replace(" ", "") for n in spec.get("numbers") or []}
+    doc_ids = set(spec.get("doc_ids") or [])
+    year = spec.get("year")
+    occ: list[Occurrence] = []
+    for c in ctx.plan.citations:
+        num = (c.number or "").upper().replace(" ", "")
+        if not ((num and num in numbers) or (c.doc_id and c.doc_id in doc_ids)):
+            continue
+        cy = c.date.year if c.date and c.date.year else None
+        if year and cy and cy != year and not (c.doc_id and c.doc_id in doc_ids):
+            continue
+        role = c.role if c.role in ("basis", "implements") else "mention"
+        u = ctx.unit(c.unit)
+        if role == "mention" and u is not None and c.parent is None:
+            role = _unit_role(ctx, u) if _unit_role(ctx, u) != "mention" else role
+        occ.append(Occurrence(c.unit, c.start, c.end, None, None, role, cy, c.surface))
+    taken = {(o.unit) for o in occ}
+    pats = _patterns(spec)
+    for u in ctx.units:
+        low = ctx.lower(u)
+        for pat in pats:
+            for m in pat["_rx"].finditer(low):
+                s, e = m.span()
+                if u.index in taken and any(
+                        o.unit == u.index and o.ostart is not None
+                        and _overlap(u.orig_span(s, e), (o.ostart, o.oend)) for o in occ):
+                    continue
+                near = _DATE_NEAR.search(low[e:e + 45])
+                y = None
+                if near:
+                    y = int(near.group(3) or near.group(4))
+                if year and y and y != year:
+                    continue
+                occ.append(Occurrence(u.index, None, None, s, e, _unit_role(ctx, u), y,
+                                      ctx.text(u)[s:e]))
+    if year:
+        # a number without a date is taken for this document only if the
+        # plan writes it with the right year somewhere, and never another year
+        dated = [o for o in occ if o.year]
+        if not dated:
+            occ = [o for o in occ if o.year == year] if spec.get("require_year") else occ
+    occ.sort(key=lambda o: (o.unit, o.ostart if o.ostart is not None else (o.nstart or 0)))
+    return occ
+
+
+def _overlap(a: tuple[int, int], b: tuple[int | None, int | None]) -> bool:
+    if b[0] is None or b[1] is None:
+        return False
+    return a[0] < b[1] and a[1] > b[0]
+
+
+def _occ_hit(o: Occurrence, values: dict) -> Hit:
+    return Hit(unit=o.unit, nstart=o.nstart, nend=o.nend, ostart=o.ostart, oend=o.oend,
+               values={"match": o.surface, **values})
+
+
+@check("superseded-citation")
+def check_superseded(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """A document that was replaced or amended, cited as the current one.
+
+    Reports every citation of it as a basis ("Căn cứ …") or as the document
+    implemented ("Thực hiện …"); if it is only mentioned, the first mention.
+    ``unless`` names the current version: when the plan rests on it too
+    (as a basis, or in the same sentence), the old one is cited knowingly.
+    ``documents`` lists several documents handled alike; ``context`` is a
+    regular expression the sentence must contain (e.g. the issuing province).
+    """
+    hits: list[Hit] = []
+    for spec in params.get("documents") or [params]:
+        spec = dict(spec)
+        for k in ("unless", "replacement", "doc_id"):
+            if k not in spec and k in params:
+                spec[k] = params[k]
+        hits.extend(_superseded_one(ctx, spec))
+    return hits
+
+
+def _superseded_one(ctx: Ctx, params: dict) -> list[Hit]:
+    occ = find_document(ctx, params)
+    if params.get("context"):
+        rx = re.compile(params["context"], re.I)
+        occ = [o for o in occ if rx.search(ctx.lower(ctx.unit(o.unit)))]
+    if not occ:
+        return []
+    unless = params.get("unless")
+    if unless:
+        cur = find_document(ctx, unless)
+        if any(o.role in ("basis", "implements") for o in cur):
+            return []
+        cur_units = {o.unit for o in cur}
+        occ = [o for o in occ if o.unit not in cur_units]
+    values = {"replacement": params.get("replacement", "")}
+    if ctx.catalog is not None and params.get("doc_id") and hasattr(ctx.catalog, "current_version"):
+        try:
+            cur = ctx.catalog.current_version(params["doc_id"], ctx.as_of)
+            if cur and getattr(cur, "id", cur) != params["doc_id"] and not values["replacement"]:
+                values["replacement"] = getattr(cur, "title", None) or str(getattr(cur, "id", cur))
+        except Exception:  # pragma: no cover
+            pass
+    strong = [o for o in occ if o.role in ("basis", "implements")]
+    chosen = strong or occ[:1]
+    seen: set[int] = set()
+    hits = []
+    for o in chosen:
+        if o.unit in seen:
+            continue
+        seen.add(o.unit)
+        hits.append(_occ_hit(o, dict(values, count=len(occ))))
+    return hits
+
+
+# citation consistency: read from the citation extractor when it offers
+# ``citation_issues(plan)``; the simple ones are also derived here from the
+# plan's citations so the rules work on any extracted plan.
+
+def _issue_get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def citation_issues(ctx: Ctx) -> list[dict[str, Any]]:
+    cache = getattr(ctx, "_issues", None)
+    if cache is not None:
+        return cache
+    issues: list[dict[str, Any]] = []
+    try:
+        from . import citations as _cit  # type: ignore
+
+        fn = getattr(_cit, "citation_issues", None)
+    except Exception:
+        fn = None
+    if fn is not None:
+        try:
+            raw = fn(ctx.plan)
+        except TypeError:
+            raw = fn(ctx.plan.citations, ctx.plan)
+        for it in raw or []:
+            d = {k: _issue_get(it, k) for k in
+                 ("kind", "code", "unit", "start", "end", "line", "citation", "citations",
+                  "message", "message_vi", "message_en", "detail", "values", "number")}
+            d["kind"] = d["kind"] or d["code"]
+            issues.append(d)
+    if not issues:
+        issues = _derive_issues(ctx)
+    ctx._issues = issues  # type: ignore[attr-defined]
+    return issues
+
+
+def _derive_issues(ctx: Ctx) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    cits = ctx.plan.citations
+    by_num: dict[tuple[str, str], list] = {}
+    for c in cits:
+        if c.number and c.date and c.date.complete:
+            key = (c.number.upper(), str(c.date.year))
+            by_num.setdefault(key, []).append(c)
+        for w in c.warnings:
+            kind = "malformed-symbol" if "symbol" in w or "ký hiệu" in w else w.split(":")[0]
+            out.append({"kind": kind, "unit": c.unit, "start": c.start, "end": c.end,
+                        "values": {"number": c.number, "surface": c.surface, "detail": w}})
+    h = ctx.plan.header
+    if h.date is not None and h.date.year:
+        latest = h.date.latest()
+        for c in cits:
+            if c.date and c.date.complete and latest and c.date.earliest() > latest:
+                out.append({"kind": "date-after-plan", "unit": c.unit, "start": c.start, "end": c.end,
+                            "values": {"number": c.number or c.surface, "date": _vn_date(c.date.iso()),
+                                       "plan_date": _vn_date(h.date.iso())}})
+    if not cits:
+        out.extend(_text_two_dates(ctx))
+    for (num, _y), cs in by_num.items():
+        dates = sorted({c.date.iso() for c in cs})
+        if len(dates) > 1:
+            first = cs[0]
+            for c in cs:
+                if c.date.iso() != first.date.iso():
+                    out.append({"kind": "two-dates", "unit": c.unit, "start": c.start, "end": c.end,
+                                "values": {"number": num, "date": _vn_date(c.date.iso()),
+                                           "other_date": _vn_date(first.date.iso()),
+                                           "other_line": first.loc.line}})
+    return out
+
+
+_SYM_DATE = re.compile(
+    r"\bsố\s+(?P<num>\d{1,5}(?:/\d{4})?\s*[-/]\s*[A-ZĐ]{1,6}(?:\s*[-/]\s*[A-ZĐ]{1,8}){0,2})"
+    r"\s*,?\s*ngày\s+(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>(?:19|20)\d\d)")
+
+
+def _text_two_dates(ctx: Ctx) -> list[dict[str, Any]]:
+    """Two dates for one number, read from the text when no citations were
+    extracted ("số 469-KH/TU ngày 16/5/2025" … "số 469-KH/TU ngày 15/5/2025")."""
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    out = []
+    for u in ctx.units:
+        t = ctx.text(u)
+        for m in _SYM_DATE.finditer(t):
+            num = re.sub(r"\s+", "", m.group("num")).upper()
+            try:
+                d = dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            except ValueError:
+                continue
+            key = (num, m.group("y"))
+            if key not in seen:
+                seen[key] = (d.isoformat(), u.loc.line)
+                continue
+            first, line = seen[key]
+            if first != d.isoformat():
+                out.append({"kind": "two-dates", "unit": u.index, "nstart": m.start(), "nend": m.end(),
+                            "values": {"number": num, "date": _vn_date(d.isoformat()),
+                                       "other_date": _vn_date(first), "other_line": line}})
+    return out
+
+
+def _vn_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    p = iso.split("-")
+    return "/".join(reversed(p))
+
+
+@check("citation-issue")
+def check_citation_issue(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """Consistency problems found by the citation extractor, by kind."""
+    kinds = set(params.get("issues") or [params.get("issue")])
+    hits = []
+    for it in citation_issues(ctx):
+        if it.get("kind") not in kinds:
+            continue
+        unit = it.get("unit")
+        cit = it.get("citation")
+        start, end = it.get("start"), it.get("end")
+        if unit is None and cit is not None:
+            c = cit if not isinstance(cit, int) else (
+                ctx.plan.citations[cit] if 0 <= cit < len(ctx.plan.citations) else None)
+            if c is not None:
+                unit, start, end = c.unit, c.start, c.end
+        vals = dict(it.get("values") or {})
+        for k in ("number", "detail", "message"):
+            if it.get(k) and k not in vals:
+                vals[k] = it[k]
+        if ctx.lang == "en" and it.get("message_en"):
+            vals["detail"] = it["message_en"]
+        elif it.get("message_vi"):
+            vals["detail"] = it["message_vi"]
+        hits.append(Hit(unit=unit, ostart=start, oend=end, nstart=it.get("nstart"),
+                        nend=it.get("nend"), values=vals))
+    # extra text patterns (e.g. symbols with a missing hyphen) for plans whose
+    # citations were not extracted
+    if params.get("patterns") and not ctx.plan.citations:
+        hits.extend(_scan(ctx, params, _scope(ctx, params)))
+    return hits
+
+
+# ---------------------------------------------------------------- counts
+
+_ROMAN = re.compile(r"^[IVXLC]{1,6}$")
+_ARABIC = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+
+
+@check("count-mismatch")
+def check_count_mismatch(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """A heading that announces "N chỉ tiêu" over a list of another length.
+
+    The items counted are the numbered rows of the table that the heading
+    opens (a table split by page breaks counts as one: the same table id, or
+    tables separated only by blank units), or, for a group row of such a
+    table ("II | … (04)"), the numbered rows up to the next group row.
+    """
+    pats = _patterns(params)
+    units = ctx.units
+    hits = []
+    for u in units:
+        low = ctx.lower(u)
+        group_row = bool(u.kind == "row" and u.cells and _ROMAN.match((u.cells[0] or "").strip()))
+        for pat in pats:
+            if pat.get("group_only") and not group_row:
+                continue
+            m = pat["_rx"].search(low)
+            if not m:
+                continue
+            said = int(m.group("n"))
+            counted = _count_rows(ctx, u.index, stop_at_group=group_row)
+            if counted is None or counted == said:
+                break
+            hits.append(Hit(unit=u.index, nstart=m.start(), nend=m.end(),
+                            values={"said": said, "counted": counted,
+                                    "match": ctx.text(u)[m.start():m.end()],
+                                    "noun": m.groupdict().get("noun") or ""}))
+            break
+    return hits
+
+
+def _count_rows(ctx: Ctx, start: int, stop_at_group: bool) -> int | None:
+    units = ctx.units
+    n = 0
+    seen_row = False
+    i = start + 1
+    while i < len(units):
+        u = units[i]
+        if u.kind != "row":
+            if not u.text.strip():
+                i += 1
+                continue
+            break
+        seen_row = True
+        first = (u.cells[0] if u.cells else "").strip()
+        if _ROMAN.match(first):
+            if stop_at_group:
+                break
+        elif _ARABIC.match(first):
+            n += 1
+        i += 1
+    return n if seen_row else None
+
+
+# ------------------------------------------------------------ past years
+
+_YEAR = re.compile(r"\bnăm\s+(20\d\d)\b", re.I)
+
+
+@check("past-year-task")
+def check_past_year(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """A task written for a year before the plan's year ("năm 2025" tasks
+    in a 2026 plan).  Ranges, horizons and reviews of past results are not
+    tasks for that year: the words around the year are checked."""
+    year = ctx.plan_year
+    if not year:
+        return []
+    before = params.get("skip_if_before", "")
+    after = params.get("skip_if_after", "")
+    hits = []
+    for u, text_unit in _task_units(ctx):
+        low = ctx.lower(u)
+        for m in _YEAR.finditer(low):
+            y = int(m.group(1))
+            if y >= year:
+                continue
+            s, e = m.span()
+            if before and re.search(r"(?:" + before + r")\s*$", low[max(0, s - 40):s], re.I):
+                continue
+            if after and re.match(r"\s*(?:" + after + ")", low[e:e + 30], re.I):
+                continue
+            hits.append(Hit(unit=u.index, nstart=s, nend=e,
+                            values={"year": y, "plan_year": year, "match": ctx.text(u)[s:e]}))
+            break
+    return hits
+
+
+def _task_units(ctx: Ctx) -> list[tuple[Unit, Any]]:
+    """Units holding tasks: from plan.tasks, else the items under headings
+    whose title says NHIỆM VỤ / GIẢI PHÁP (list items and table rows)."""
+    if ctx.plan.tasks:
+        seen, out = set(), []
+        for t in ctx.plan.tasks:
+            u = ctx.unit(t.unit)
+            if u is not None and u.index not in seen:
+                seen.add(u.index)
+                out.append((u, t))
+        return out
+    out = []
+    inside = False
+    for u in ctx.units:
+        t = ctx.text(u)
+        if _looks_heading(t) and u.kind != "row":
+            inside = bool(re.search(r"nhiệm vụ|giải pháp", t, re.I)) and not re.search(
+                r"mục tiêu|mục đích|tổ chức thực hiện", t, re.I)
+            continue
+        if inside and t.strip() and (u.kind == "row" or re.match(r"^\s*(?:[-+•]|[a-zđ]\)|\d+(?:\.\d+)*[.)])", t)):
+            out.append((u, None))
+    return out
+
+
+# ------------------------------------------------------------ task fields
+
+_FIELD_NAMES = {
+    "lead": ("đơn vị chủ trì", "lead unit"),
+    "product": ("sản phẩm", "product"),
+    "deadline": ("thời hạn", "deadline"),
+}
+
+
+@check("task-field-missing")
+def check_task_fields(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """Tasks of task tables without lead unit, product or deadline.
+
+    When no task of a table has the field (the table has no such column),
+    one finding is given for the table instead of one per task.
+    """
+    fields = params.get("fields") or ["lead", "product", "deadline"]
+    only_tables = params.get("tables_only", True)
+    tasks = [t for t in ctx.plan.tasks if (t.in_table or t.source == "table") or not only_tables]
+    if not tasks:
+        return []
+    groups: dict[Any, list] = {}
+    for t in tasks:
+        u = ctx.unit(t.unit)
+        groups.setdefault(u.table if u is not None and u.table is not None else ("s", t.section), []).append(t)
+    lang = 1 if ctx.lang == "en" else 0
+    hits = []
+    for _, ts in groups.items():
+        whole = [f for f in fields if all(not getattr(t, f) for t in ts)]
+        if whole and len(ts) > 1:
+            names = ", ".join(_FIELD_NAMES[f][lang] for f in whole)
+            hits.append(Hit(unit=ts[0].unit, values={"fields": names, "task": _short(ts[0].text),
+                                                      "count": len(ts), "scope": "table"},
+                            key="table:" + ",".join(whole)))
+        for t in ts:
+            miss = [f for f in fields if f not in whole and not getattr(t, f)]
+            if miss:
+                names = ", ".join(_FIELD_NAMES[f][lang] for f in miss)
+                hits.append(Hit(unit=t.unit, values={"fields": names, "task": _short(t.text),
+                                                     "count": 1, "scope": "task"}))
+    return hits
+
+
+def _short(s: str, n: int = 80) -> str:
+    s = " ".join((s or "").split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+@check("vague-deadline")
+def check_vague_deadline(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """Deadlines such as "Thường xuyên" or "Hằng năm" that set no date.
+
+    Reads task deadlines when tasks were extracted, else the cells of table
+    rows.  More than ``aggregate_over`` hits become one finding that lists
+    the lines, so the report stays readable.
+    """
+    words = [fold(_norm(w)).strip() for w in params.get("values") or []]
+    hits: list[Hit] = []
+    if ctx.plan.tasks:
+        for t in ctx.plan.tasks:
+            if t.deadline and fold(_norm(t.deadline)).strip(" .;") in words:
+                hits.append(Hit(unit=t.unit, values={"deadline": t.deadline.strip(), "task": _short(t.text)}))
+    else:
+        for u in ctx.units:
+            if u.kind != "row" or not u.cells or len(u.cells) < 3:
+                continue
+            for k, cell in enumerate(u.cells[1:], start=1):
+                if fold(_norm(cell)).strip(" .;") in words:
+                    s, e = (u.cell_spans[k] if u.cell_spans and k < len(u.cell_spans) else (None, None))
+                    hits.append(Hit(unit=u.index, ostart=s, oend=e,
+                                    values={"deadline": cell.strip(), "task": _short(u.cells[1])}))
+                    break
+    limit = int(params.get("aggregate_over", 0) or 0)
+    if limit and len(hits) > limit:
+        lines = [ctx.unit(h.unit).loc.line for h in hits if ctx.unit(h.unit) is not None]
+        first = hits[0]
+        shown = ", ".join(str(x) for x in lines[:30]) + ("…" if len(lines) > 30 else "")
+        more = (f"{len(hits)} tasks have such deadlines (lines {shown})." if ctx.lang == "en"
+                else f"{len(hits)} nhiệm vụ có thời hạn như vậy (dòng {shown}).")
+        first.values = dict(first.values, count=len(hits), lines=shown, more=more)
+        first.key = "aggregate"
+        return [first]
+    return hits
+
+
+# --------------------------------------------------------------- structure
+
+@check("required-section")
+def check_required_section(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """Required parts of a plan, by section role or by heading wording.
+
+    ``parts``: [{role, name_vi, name_en, titles: [regex], text: [regex]}];
+    a part is present if a section has the role, a heading matches one of
+    ``titles``, or (for parts often written as a paragraph, like funding)
+    any unit matches one of ``text``.
+    """
+    skip = params.get("skip_kinds")
+    if skip:
+        kind = ctx.plan.header.kind or " ".join(
+            ctx.text(u) for u in [u for u in ctx.units if u.text.strip()][:6])
+        if re.search(skip, kind, re.I):
+            return []
+    roles = {s.role for s in ctx.plan.sections if s.role}
+    heads = ctx.heading_units()
+    hits = []
+    for part in params.get("parts") or []:
+        alts = [part["role"]] + list(part.get("also_roles") or [])
+        if any(r in roles for r in alts):
+            continue
+        titles = [re.compile(p, re.I) for p in part.get("titles") or []]
+        if any(rx.search(ctx.lower(u)) for u in heads for rx in titles):
+            continue
+        texts = [re.compile(p, re.I) for p in part.get("text") or []]
+        if texts and any(rx.search(ctx.lower(u)) for u in ctx.units for rx in texts):
+            continue
+        name = part.get("name_en" if ctx.lang == "en" else "name_vi", part["role"])
+        hits.append(Hit(unit=None, values={"part": name}, key="part:" + part["role"]))
+    return hits
+
+
+# ----------------------------------------------------------------- targets
+
+def _reference_targets(ctx: Ctx, params: dict) -> list[dict[str, Any]]:
+    out = []
+    cov = ctx.result.coverage
+    seen_mandates = set()
+    if cov is not None:
+        for ms in cov.mandates:
+            m = ms.mandate
+            seen_mandates.add(m.id)
+            for t in m.targets or []:
+                out.append(dict(t, mandate=m.id, reference=m.reference))
+    for t in params.get("targets") or []:  # test hook / local targets
+        out.append(dict(t))
+    return out
+
+
+_CMP = {"≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", "=": "=", ">": ">=", "<": "<="}
+
+
+@check("weak-target")
+def check_weak_target(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """An indicator whose target is weaker than the reference target for the
+    same indicator and the same year (only same-year pairs are compared)."""
+    targets = [t for t in _reference_targets(ctx, params)
+               if t.get("value") is not None and t.get("year") and t.get("indicator")]
+    inds = [i for i in ctx.plan.indicators if i.value is not None]
+    if not targets or not inds:
+        return []
+    from rapidfuzz import fuzz
+
+    thr = float(params.get("threshold", 85))
+    hits = []
+    for ind in inds:
+        year = ind.year or (params.get("default_year_from_plan") and ctx.plan_year)
+        if not year:
+            continue
+        key = squash(_norm(ind.text))
+        best, best_t = 0.0, None
+        for t in targets:
+            if int(t["year"]) != int(year):
+                continue
+            if t.get("unit") and ind.measure and squash(str(t["unit"])) != squash(ind.measure):
+                continue
+            sc = fuzz.token_set_ratio(key, squash(_norm(str(t["indicator"]))))
+            if sc > best:
+                best, best_t = sc, t
+        if best_t is None or best < thr:
+            continue
+        cmp = _CMP.get(str(best_t.get("comparator") or ">="), ">=")
+        ref = float(best_t["value"])
+        weaker = ind.value < ref if cmp == ">=" else ind.value > ref if cmp == "<=" else False
+        if weaker:
+            hits.append(Hit(unit=ind.unit, values={
+                "indicator": _short(ind.text, 70), "value": _num(ind.value), "ref_value": _num(ref),
+                "comparator": best_t.get("comparator") or "≥", "year": year,
+                "measure": ind.measure or best_t.get("unit") or "",
+                "reference": best_t.get("reference", ""), "mandate": best_t.get("mandate", ""),
+                "score": round(best, 1)}))
+    return hits
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+# ---------------------------------------------------------------- mandates
+
+@check("missing-mandate")
+def check_missing_mandate(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """Mandates the coverage found missing (required ones only)."""
+    cov = ctx.result.coverage
+    if cov is None:
+        return []
+    statuses = set(params.get("statuses") or ["missing"])
+    anchor = None
+    for s in ctx.plan.sections:
+        if s.role in ("tasks", "solutions"):
+            anchor = s.unit
+            break
+    hits = []
+    for ms in cov.mandates:
+        m = ms.mandate
+        if ms.status not in statuses or not m.required:
+            continue
+        hits.append(Hit(unit=anchor, values={
+            "mandate": m.id, "title": m.title, "reference": m.reference, "group": m.group,
+            "description": m.description}, key="mandate:" + m.id))
+    return hits
+
+
+# ------------------------------------------------------------------ engine
+
+def _excerpt(u: Unit, s: int | None, e: int | None, width: int = 90) -> str:
+    t = u.text
+    if s is None or e is None:
+        out = t.strip()
+        return out if len(out) <= 2 * width else out[: 2 * width - 1] + "…"
+    a = max(0, s - width)
+    b = min(len(t), e + width)
+    if a > 0:
+        sp = t.find(" ", a, s)
+        a = sp + 1 if sp != -1 else a
+    if b < len(t):
+        sp = t.rfind(" ", e, b)
+        b = sp if sp != -1 else b
+    out = t[a:b].strip()
+    return ("…" if a > 0 else "") + out + ("…" if b < len(t) else "")
+
+
+def _finding(ctx: Ctx, rule: Any, hit: Hit, lang: str) -> Finding:
+    u = ctx.unit(hit.unit)
+    start = end = None
+    if u is not None:
+        if hit.ostart is not None and hit.oend is not None:
+            start, end = hit.ostart, hit.oend
+        elif hit.nstart is not None and hit.nend is not None:
+            start, end = u.orig_span(hit.nstart, hit.nend)
+    values = dict(hit.values)
+    if u is not None and start is not None:
+        values.setdefault("match", u.text[start:end])
+    msg = fill(rule.message(lang), values)
+    sug = fill(rule.suggestion(lang), values)
+    if rule.confidence == "belief":
+        pre = "Needs review: " if lang == "en" else "Cần kiểm tra: "
+        if not msg.startswith(pre.strip(": ")):
+            msg = pre + msg
+    sev = hit.severity or rule.severity
+    if rule.confidence == "belief" and sev == "error":
+        sev = "warning"
+    f = Finding(rule=rule.code, category=rule.category, severity=sev, message=msg, suggestion=sug,
+                line=u.loc.line if u is not None else None,
+                location=u.loc.human if u is not None else None,
+                unit=u.index if u is not None else None, start=start, end=end,
+                excerpt=_excerpt(u, start, end) if u is not None else None, slug=rule.slug,
+                data={k: v for k, v in values.items() if isinstance(v, (str, int, float)) and v != ""})
+    f.data["confidence"] = rule.confidence
+    sec = ctx.section_of(f.unit)
+    if sec is not None:
+        f.data["section"] = sec.id
+    if hit.key:
+        f.data["key"] = hit.key
+    return f
+
+
+def run_rule(ctx: Ctx, rule: Any, lang: str = "vi") -> list[Finding]:
+    fn = CHECKS[rule.kind]
+    return [_finding(ctx, rule, h, lang) for h in fn(ctx, rule, rule.params)]
+
+
+def evaluate(result: CheckResult, rules: list | None = None, config: Any = None,
+             lang: str = "vi") -> list[Finding]:
+    """All findings of the rules in force at ``result.as_of``, located,
+    fingerprinted, configured and sorted by line."""
+    from . import baseline as _baseline
+    from .rulepack import load_rules
+
+    if rules is None:
+        rules = load_rules()
+    ctx = Ctx(result, lang)
+    disabled = set(getattr(config, "disabled", None) or [])
+    findings: list[Finding] = []
+    for rule in rules:
+        if rule.code in disabled or rule.category in disabled:
+            continue
+        if not rule.applies(ctx.as_of):
+            continue
+        findings.extend(run_rule(ctx, rule, lang))
+    findings = _dedupe(findings)
+    _baseline.assign_fingerprints(findings, result.plan)
+    if config is not None:
+        config.apply(findings, ctx.as_of)
+    findings.sort(key=lambda f: (f.line is None, f.line or 0, f.start or 0, f.rule))
+    return findings
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple] = set()
+    out = []
+    for f in findings:
+        k = (f.rule, f.unit, f.start, f.end, f.data.get("key"))
+        if k in seen:
+            continue
+        seen.add(k)
+        out.append(f)
+    return out
+
+
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+
+
+def exit_code(findings: list[Finding], fail_on: str = "error") -> int:
+    """0 when no active finding reaches ``fail_on`` (error|warning|info|never),
+    else 1.  Waived and baselined findings never fail a run."""
+    if fail_on == "never":
+        return 0
+    floor = SEVERITY_RANK.get(fail_on, 3)
+    for f in findings:
+        if f.waived:
+            continue
+        if SEVERITY_RANK.get(f.severity, 0) >= floor:
+            return 1
+    return 0
