@@ -104,11 +104,14 @@ class Document:
         }
 
 
+@lru_cache(maxsize=4096)
 def number_key(number: str) -> str:
-    """Comparison key of a canonical number: accent-free, upper case, no spaces."""
-    return fold(number).replace(" ", "").upper()
+    """Comparison key of a canonical number: accent-free, upper case, no spaces,
+    no leading zeros ("03/NQ-CP" == "3/NQ-CP")."""
+    return re.sub(r"^0+(?=\d)", "", fold(number).replace(" ", "").upper())
 
 
+@lru_cache(maxsize=4096)
 def issuer_key(issuer: str | None) -> str:
     """Comparable issuer form: 'Ủy ban nhân dân tỉnh Đồng Nai' == 'UBND tỉnh Đồng Nai'."""
     if not issuer:
@@ -120,6 +123,7 @@ def issuer_key(issuer: str | None) -> str:
     return s
 
 
+@lru_cache(maxsize=4096)
 def place_key(text: str | None) -> str:
     return squash(norm(text or "")).replace(" ", "-")
 
@@ -182,7 +186,7 @@ class Catalog:
 
     def by_alias(self, text: str) -> list[Document]:
         """Documents whose alias is exactly ``text`` (normalised, accent-free)."""
-        return list(self._aliases.get(squash(norm(text)), []))
+        return list(self._aliases.get(_alias_key(text), []))
 
     def aliases(self) -> dict[str, list[Document]]:
         return self._aliases
@@ -240,6 +244,12 @@ class Catalog:
         return self.symbol_codes.get(code) or self.symbol_codes.get(code.upper())
 
 
+@lru_cache(maxsize=4096)
+def _alias_key(text: str) -> str:
+    return squash(norm(text))
+
+
+@lru_cache(maxsize=1024)
 def _type_fits(cited: str, catalogue: str) -> bool:
     a, b = squash(cited), squash(catalogue)
     return a == b or a.startswith(b) or b.startswith(a)
@@ -262,7 +272,12 @@ def _issuer_fits(ik: str, doc: Document) -> bool:
 def catalog() -> Catalog:
     text = resources.read_text("reference", "documents.yaml")
     version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    return Catalog(yaml.safe_load(text) or {}, version)
+    return Catalog(_yaml_load(text) or {}, version)
+
+
+def _yaml_load(text: str) -> Any:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)
 
 
 # ---------------------------------------------------------------- bodies
@@ -305,7 +320,7 @@ class BodyRule:
 
 @lru_cache(maxsize=1)
 def _body_data() -> dict[str, Any]:
-    return yaml.safe_load(resources.read_text("reference", "bodies.yaml")) or {}
+    return _yaml_load(resources.read_text("reference", "bodies.yaml")) or {}
 
 
 @lru_cache(maxsize=1)
