@@ -304,11 +304,12 @@ def set_title(set_id: str, lang: str) -> str:
 
 def _default_check(path: Path, references: list[str], as_of: dt.date | None) -> Any:
     from .config import Config
-    from .pipeline import check
+    from .pipeline import check, extract
 
     # an explicit empty configuration: the server never looks for a
     # plancheck.toml above its temporary folder
-    return check(path, references=references, as_of=as_of, config=Config())
+    plan = extract(path)
+    return check(path, references=references, as_of=as_of, config=Config(), plan=plan)
 
 
 def _default_render(result: Any, fmt: str, lang: str) -> str:
