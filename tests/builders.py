@@ -198,7 +198,8 @@ _DEBRIS = re.compile(r"\[bookmark:[^\]]*\]")
 def _pdf_text(s: str) -> str:
     # bookmarks are invisible in a real document: only text conversions show them
     s = _DEBRIS.sub("", unicodedata.normalize("NFC", s))
-    s = re.sub(r"^\s*#{1,6}\s+", "", s)  # a markdown heading prints as its text.replace("\t", " ").replace("\u00a0", " ")
+    s = re.sub(r"^\s*#{1,6}\s+", "", s)  # a markdown heading prints as its text
+    s = s.replace("**", "")  # and bold as bold, without asterisks.replace("\t", " ").replace("\u00a0", " ")
     return re.sub(r" {2,}", " ", s).strip()
 
 

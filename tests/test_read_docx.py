@@ -235,7 +235,7 @@ def _norm_task(t: str) -> str:
 
 @pytest.mark.skipif(importlib.util.find_spec("checker.pipeline") is None,
                     reason="checker.pipeline is not there yet")
-@pytest.mark.parametrize("prefix", ["000", "003", "002"])
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
 def test_seed_docx_tasks_agree_with_text(seed, tmp_path, prefix):
     from checker import pipeline
 

@@ -221,8 +221,9 @@ def read_pdf(data: bytes) -> ReadResult:
     return ReadResult(units=units, format="pdf", notes=notes)
 
 
-_MARKER = re.compile(r"^\s*(?:[-+•*–]\s|#{1,6}\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ][.)]\s|"
-                     r"[IVXLC]{1,6}[.)]\s|(?:Điều|Chương|Mục|Phần|PHẦN|Phụ lục)\s)")
+_MARKER = re.compile(r"^\s*(?:[-+•*–]\s|#{1,6}\s|\d{1,2}(?:\.\d{1,2})*\.?\)|"
+                     r"\d{1,2}(?:\.\d{1,2})*\.\s|[a-zđ]\)|[a-zđ]\.\s|[IVXLC]{1,6}[.)]\s|"
+                     r"(?:Điều|Chương|Mục|Phần|PHẦN|Phụ lục|PHỤ LỤC)\s)")
 
 
 def _text_edges(pages, page_width: float) -> tuple[float, float]:
@@ -258,8 +259,16 @@ def _continues(prev, cur, left: float, right: float, same_page: bool) -> bool:
     width = right - left
     if width <= 0 or px1 < right - max(45.0, 0.12 * width):
         return False
-    if abs(cx0 - left) > 6 or _MARKER.match(ctext):
+    if abs(cx0 - left) > 6:
         return False
+    m = _MARKER.match(ctext)
+    if m:
+        if m.group(0).strip() not in ("-", "+", "–"):
+            return False  # a numbered or lettered item
+        after = ctext[m.end():m.end() + 1]
+        if after.isupper() or re.search(r"[.;:!?…]\W*$", ptext):
+            return False  # a dash item; "kinh tế - xã hội" wraps with a lowercase word
+
     if same_page:
         height = max(pbottom - ptop, 1.0)
         if ctop < pbottom - 1 or ctop - pbottom > 1.2 * height:
