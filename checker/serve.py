@@ -25,6 +25,7 @@ Safety (see docs/serve.md):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import secrets
@@ -290,16 +291,16 @@ def reference_sets() -> list[str]:
     return list(available_sets())
 
 
-def set_title(set_id: str, lang: str) -> str:
-    """A human title for a reference set, when the mandates module knows one."""
+@functools.lru_cache(maxsize=64)
+def set_title(set_id: str) -> str:
+    """A human title for a reference set (its YAML ``title``), else its id."""
     try:
-        from . import mandates
-        fn = getattr(mandates, "set_title", None)
-        if fn:
-            return str(fn(set_id, lang=lang)) if "lang" in fn.__code__.co_varnames else str(fn(set_id))
+        from .mandates import load_set
+
+        title = load_set(set_id).title
     except Exception:  # noqa: BLE001 - a title is decoration only
-        pass
-    return set_id
+        return set_id
+    return f"{title}" if title else set_id
 
 
 def _default_check(path: Path, references: list[str], as_of: dt.date | None) -> Any:
@@ -355,7 +356,7 @@ def create_app(max_upload_mb: float = DEFAULT_MAX_MB, lang: str = "vi",
             [s for s in DEFAULT_REFERENCES if s in sets]
         html = templates().get_template("serve_upload.html.j2").render(
             lang=lang, t=t, other="en" if lang == "vi" else "vi",
-            sets=[{"id": s, "title": set_title(s, lang), "checked": s in chosen} for s in sets],
+            sets=[{"id": s, "title": set_title(s), "checked": s in chosen} for s in sets],
             as_of=as_of, accept=ACCEPT, max_bytes=app.config["MAX_CONTENT_LENGTH"],
             limit=t["limit"].format(mb=mb_text()),
             error=error.message(lang) if error else None)
@@ -515,3 +516,27 @@ def serve(host: str = "127.0.0.1", port: int = 8057, max_upload_mb: float = DEFA
         pass
     finally:
         srv.server_close()
+
+
+class BackgroundServer:
+    """The app on a werkzeug threaded server in a daemon thread (tests, bench,
+    screenshots).  Loopback only: ``host`` must be a loopback address."""
+
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0):
+        from werkzeug.serving import make_server
+
+        if not is_loopback(host):
+            raise ValueError(f"BackgroundServer binds loopback only, not {host}")
+        self.server = make_server(host, port, app, threaded=True)
+        self.url = f"http://{host}:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True,
+                                       name="plancheck-serve")
+
+    def __enter__(self) -> "BackgroundServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)

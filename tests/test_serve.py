@@ -363,3 +363,23 @@ def test_concurrent_uploads_get_their_own_report(seed):
                                                 for f in data["findings"]))
     for p, runs in by_seed.items():
         assert all(r == runs[0] for r in runs), p.name
+
+
+def test_real_server_413_is_a_page_not_a_reset():
+    """werkzeug's server drains the refused body, so the client reads the 413 page."""
+    import urllib.error
+    import urllib.request
+
+    from checker.serve import BackgroundServer
+
+    with BackgroundServer(create_app(max_upload_mb=1)) as srv:
+        boundary = "xyzBOUNDARY"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"plan\"; filename=\"lon.txt\"\r\n"
+                "Content-Type: text/plain\r\n\r\n").encode() + b"a" * (3 * 1024 * 1024) + \
+            f"\r\n--{boundary}--\r\n".encode()
+        req = urllib.request.Request(srv.url + "/check?lang=en", data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(req, timeout=30)
+        assert e.value.code == 413
+        assert "File too large: the upload limit is 1 MB." in e.value.read().decode()
