@@ -102,3 +102,8 @@ def apply_baseline(findings: Iterable[Finding], fingerprints: set[str]) -> int:
             f.data["baseline"] = True
             n += 1
     return n
+
+
+def filter_new(findings: Iterable[Finding], fingerprints: set[str]) -> list[Finding]:
+    """The findings that are not in the baseline (what CI should fail on)."""
+    return [f for f in findings if f.fingerprint not in fingerprints]

@@ -49,6 +49,7 @@ class Hit:
     oend: int | None = None
     values: dict[str, Any] = field(default_factory=dict)
     severity: str | None = None  # per-hit override (e.g. a pattern marked info)
+    confidence: str | None = None  # per-hit confidence (e.g. of one body in the catalogue)
     key: str = ""  # extra text for the fingerprint (plan-level hits)
 
 
@@ -258,39 +259,74 @@ check("body-pattern")(check_text_pattern)
 check("placeholder")(check_text_pattern)
 
 
-@check("old-province")
-def check_old_province(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
-    """Names of provinces merged away, written as a current province.
+@check("catalog-bodies")
+def check_catalog_bodies(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """Bodies listed in the catalogue (``reference/bodies.yaml`` and the
+    old → new province names of underthesea's address converter, through
+    ``checker.catalog.bodies()``) that no longer exist at the as-of date.
 
-    The old → new table comes from the catalogue (``catalog().bodies()``)
-    when it provides one, else from the rule's own ``provinces`` mapping.
+    ``kinds`` selects catalogue entries (district, ministry, department,
+    province, party-body); each entry has its own date and confidence.
+    Extra ``patterns`` of the rule run after the catalogue's, on spans the
+    catalogue did not take.
     """
-    table: dict[str, str] = dict(params.get("provinces") or {})
-    cat = ctx.catalog
-    if cat is not None and hasattr(cat, "old_provinces"):
-        try:
-            table.update(cat.old_provinces())
-        except Exception:  # pragma: no cover
-            pass
-    if not table:
-        return []
-    prefix = params.get("prefix", r"(?:tỉnh|ubnd tỉnh|ủy ban nhân dân tỉnh|tỉnh ủy)\s+")
-    names = sorted(table, key=len, reverse=True)
-    alt = "|".join(re.escape(_norm(n).lower()) for n in names)
-    rx = re.compile(rf"\b{prefix}(?P<name>{alt})\b", re.I)
-    lookup = {_norm(k).lower(): v for k, v in table.items()}
-    hits = []
+    try:
+        from .catalog import bodies as _bodies
+
+        entries = list(_bodies())
+    except Exception:  # pragma: no cover - catalogue absent
+        entries = []
+    kinds = set(params.get("kinds") or [])
+    entries = [b for b in entries if (not kinds or b.kind in kinds)
+               and (ctx.as_of is None or b.applies(ctx.as_of))]
+    extra = _patterns(params)
+    hits: list[Hit] = []
     for u in _scope(ctx, params):
+        text = ctx.text(u)
         low = ctx.lower(u)
-        for m in rx.finditer(low):
-            if _excluded(low, m.start(), m.end(), params):
-                continue
-            name = m.group("name")
-            hits.append(Hit(unit=u.index, nstart=m.start(), nend=m.end(),
-                            values={"match": ctx.text(u)[m.start():m.end()],
-                                    "old": ctx.text(u)[m.start("name"):m.end("name")],
-                                    "replacement": lookup.get(name, "")}))
+        taken: list[tuple[int, int]] = []
+        for b in entries:
+            for s, e, found in b.search(text):
+                e = _trim_name(text, s, e)
+                found = text[s:e]
+                if any(s < y and e > x for x, y in taken) or _excluded(low, s, e, params):
+                    continue
+                taken.append((s, e))
+                rep = b.replacement.get(ctx.lang) or b.replacement.get("vi", "")
+                hits.append(Hit(unit=u.index, nstart=s, nend=e, confidence=b.confidence,
+                                values={"match": found.strip(), "replacement": rep, "body": b.id,
+                                        "since": _vn_date(b.abolished_from)}))
+        for pat in extra:
+            for m in pat["_rx"].finditer(low):
+                s, e = m.span()
+                if any(s < y and e > x for x, y in taken) or _excluded(low, s, e, params, pat):
+                    continue
+                taken.append((s, e))
+                hits.append(Hit(unit=u.index, nstart=s, nend=e, confidence=pat.get("confidence"),
+                                values={"match": text[s:e], "replacement": pat.get("replacement", ""),
+                                        "since": ""}))
     return hits
+
+
+_UNIT_WORD = re.compile(r"\b(?:huyện ủy|quận ủy|thị ủy|tỉnh ủy|huyện|quận|thị xã|thành phố|tỉnh)\b", re.I)
+
+
+def _trim_name(text: str, s: int, e: int) -> int:
+    """End of a body name: after the unit word ("huyện"), keep only the
+    capitalised words of a proper name ("UBND huyện Tư Nghĩa về …" stops
+    before "về")."""
+    m = None
+    for m in _UNIT_WORD.finditer(text, s, e):
+        pass
+    if m is None:
+        return e
+    end = m.end()
+    for w in re.finditer(r"\s+(\S+)", text[end:e]):
+        word = w.group(1)
+        if not word[0].isupper():
+            break
+        end = m.end() + w.end()
+    return end
 
 
 # ------------------------------------------------------------- citations
@@ -452,31 +488,79 @@ def _issue_get(obj: Any, name: str, default: Any = None) -> Any:
 
 
 def citation_issues(ctx: Ctx) -> list[dict[str, Any]]:
+    """Issues of the plan's citations as ``{kind, unit, start, end, values}``.
+
+    From ``checker.citations.citation_issues(citations, plan_date)`` when the
+    plan's citations were extracted; otherwise derived here from the text.
+    """
     cache = getattr(ctx, "_issues", None)
     if cache is not None:
         return cache
     issues: list[dict[str, Any]] = []
-    try:
-        from . import citations as _cit  # type: ignore
-
-        fn = getattr(_cit, "citation_issues", None)
-    except Exception:
-        fn = None
-    if fn is not None:
+    fn = None
+    if ctx.plan.citations:
         try:
-            raw = fn(ctx.plan)
-        except TypeError:
-            raw = fn(ctx.plan.citations, ctx.plan)
-        for it in raw or []:
-            d = {k: _issue_get(it, k) for k in
-                 ("kind", "code", "unit", "start", "end", "line", "citation", "citations",
-                  "message", "message_vi", "message_en", "detail", "values", "number")}
-            d["kind"] = d["kind"] or d["code"]
-            issues.append(d)
-    if not issues:
+            from .citations import citation_issues as fn  # type: ignore
+        except Exception:  # pragma: no cover
+            fn = None
+    if fn is not None:
+        for it in fn(ctx.plan.citations, ctx.plan.header.date) or []:
+            issues.extend(_adapt_issue(ctx, it))
+    else:
         issues = _derive_issues(ctx)
     ctx._issues = issues  # type: ignore[attr-defined]
     return issues
+
+
+def _adapt_issue(ctx: Ctx, it: dict[str, Any]) -> list[dict[str, Any]]:
+    kind = it.get("kind")
+    data = dict(it.get("data") or {})
+    cits = [ctx.plan.citations[i] for i in it.get("citations") or []
+            if isinstance(i, int) and 0 <= i < len(ctx.plan.citations)]
+    base = {"kind": kind, "unit": it.get("unit"), "start": it.get("start"), "end": it.get("end")}
+    vals: dict[str, Any] = {"number": data.get("number") or it.get("surface", ""),
+                            "surface": it.get("surface", "")}
+    if kind == "date-conflict" and cits:
+        # the right date: the catalogue's if it is one of them, else the first one written
+        dates = [c.date.iso() for c in cits if c.date]
+        right = data.get("catalog_date") if data.get("catalog_date") in dates else dates[0]
+        ref = next(c for c in cits if c.date and c.date.iso() == right)
+        out, seen = [], set()
+        for c in cits:
+            if not c.date or c.date.iso() == right or c.unit in seen:
+                continue
+            seen.add(c.unit)
+            v = dict(vals, date=_vn_date(c.date.iso()), other_date=_vn_date(right),
+                     other_line=ref.loc.line)
+            if data.get("catalog_date") == right:
+                v["detail"] = (f"The document catalogue gives {_vn_date(right)}." if ctx.lang == "en"
+                               else f"Danh mục văn bản ghi ngày {_vn_date(right)}.")
+            out.append({"kind": kind, "unit": c.unit, "start": c.start, "end": c.end, "values": v})
+        return out
+    if kind == "issuer-conflict" and cits:
+        issuers = data.get("issuers") or []
+        first = cits[0]
+        out, seen = [], set()
+        for c in cits[1:]:
+            if c.issuer == first.issuer or c.unit in seen:
+                continue
+            seen.add(c.unit)
+            out.append({"kind": kind, "unit": c.unit, "start": c.start, "end": c.end,
+                        "values": dict(vals, issuer=c.issuer, other_issuer=first.issuer,
+                                       other_line=first.loc.line, issuers="; ".join(issuers))})
+        return out
+    if kind == "malformed-symbol":
+        vals["match"] = data.get("number_raw") or it.get("surface", "")
+    if kind == "date-after-plan":
+        vals["date"] = _vn_date(data.get("date"))
+        vals["plan_date"] = _vn_date(data.get("plan_date"))
+    if kind == "type-symbol-mismatch":
+        vals["doc_type"] = data.get("doc_type", "")
+        vals["expected"] = ", ".join(data.get("expected") or [])
+    if kind == "catalog-date-differs":
+        vals["date"] = _vn_date(data.get("date"))
+        vals["catalog_date"] = _vn_date(data.get("catalog_date"))
+    return [dict(base, values=vals)]
 
 
 def _derive_issues(ctx: Ctx) -> list[dict[str, Any]]:
@@ -553,30 +637,19 @@ def _vn_date(iso: str | None) -> str:
 
 @check("citation-issue")
 def check_citation_issue(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
-    """Consistency problems found by the citation extractor, by kind."""
+    """Consistency problems of the citations, selected by ``issues`` kinds."""
     kinds = set(params.get("issues") or [params.get("issue")])
     hits = []
+    seen: set[tuple] = set()
     for it in citation_issues(ctx):
         if it.get("kind") not in kinds:
             continue
-        unit = it.get("unit")
-        cit = it.get("citation")
-        start, end = it.get("start"), it.get("end")
-        if unit is None and cit is not None:
-            c = cit if not isinstance(cit, int) else (
-                ctx.plan.citations[cit] if 0 <= cit < len(ctx.plan.citations) else None)
-            if c is not None:
-                unit, start, end = c.unit, c.start, c.end
-        vals = dict(it.get("values") or {})
-        for k in ("number", "detail", "message"):
-            if it.get(k) and k not in vals:
-                vals[k] = it[k]
-        if ctx.lang == "en" and it.get("message_en"):
-            vals["detail"] = it["message_en"]
-        elif it.get("message_vi"):
-            vals["detail"] = it["message_vi"]
-        hits.append(Hit(unit=unit, ostart=start, oend=end, nstart=it.get("nstart"),
-                        nend=it.get("nend"), values=vals))
+        key = (it.get("unit"), (it.get("values") or {}).get("match") or (it.get("values") or {}).get("number"))
+        if key in seen:
+            continue
+        seen.add(key)
+        hits.append(Hit(unit=it.get("unit"), ostart=it.get("start"), oend=it.get("end"),
+                        nstart=it.get("nstart"), nend=it.get("nend"), values=dict(it.get("values") or {})))
     # extra text patterns (e.g. symbols with a missing hyphen) for plans whose
     # citations were not extracted
     if params.get("patterns") and not ctx.plan.citations:
@@ -763,6 +836,8 @@ def check_vague_deadline(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
     hits: list[Hit] = []
     if ctx.plan.tasks:
         for t in ctx.plan.tasks:
+            if params.get("tables_only", True) and not (t.in_table or t.source == "table"):
+                continue
             if t.deadline and fold(_norm(t.deadline)).strip(" .;") in words:
                 hits.append(Hit(unit=t.unit, values={"deadline": t.deadline.strip(), "task": _short(t.text)}))
     else:
@@ -946,12 +1021,13 @@ def _finding(ctx: Ctx, rule: Any, hit: Hit, lang: str) -> Finding:
         values.setdefault("match", u.text[start:end])
     msg = fill(rule.message(lang), values)
     sug = fill(rule.suggestion(lang), values)
-    if rule.confidence == "belief":
+    conf = hit.confidence or rule.confidence
+    if conf == "belief":
         pre = "Needs review: " if lang == "en" else "Cần kiểm tra: "
         if not msg.startswith(pre.strip(": ")):
             msg = pre + msg
     sev = hit.severity or rule.severity
-    if rule.confidence == "belief" and sev == "error":
+    if conf == "belief" and sev == "error":
         sev = "warning"
     f = Finding(rule=rule.code, category=rule.category, severity=sev, message=msg, suggestion=sug,
                 line=u.loc.line if u is not None else None,
@@ -959,7 +1035,7 @@ def _finding(ctx: Ctx, rule: Any, hit: Hit, lang: str) -> Finding:
                 unit=u.index if u is not None else None, start=start, end=end,
                 excerpt=_excerpt(u, start, end) if u is not None else None, slug=rule.slug,
                 data={k: v for k, v in values.items() if isinstance(v, (str, int, float)) and v != ""})
-    f.data["confidence"] = rule.confidence
+    f.data["confidence"] = conf
     sec = ctx.section_of(f.unit)
     if sec is not None:
         f.data["section"] = sec.id
