@@ -252,7 +252,7 @@ def render(d: PlanDiff, fmt: str = "text", lang: str = "vi") -> str:
         out.append(f"### {T[kind]} ({len(items)})" if md else f"{T[kind]} ({len(items)}):")
         for e in items:
             text = _line(kind, e, T)
-            out.append(f"- {sign} {_md_escape(text)}" if md else f"  {sign} {text}")
+            out.append(f"- {_md_escape(text)}" if md else f"  {sign} {text}")
         out.append("")
     changed = [g for g in d.groups if g["before"] != g["after"]]
     if changed:
