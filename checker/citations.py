@@ -244,10 +244,12 @@ def _scan_unit(u: Unit, cat: Catalog, named_re: re.Pattern | None) -> list[_Raw]
     text = u.norm
     if not text:
         return []
+    has_digit = _DIGIT.search(text) is not None
     low = text.lower()
+    if not has_digit and (named_re is None or not any(w in low for w in _named(cat)[1])):
+        return []
     if len(low) != len(text):  # pragma: no cover - a character whose lower case is longer
         low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    has_digit = _DIGIT.search(text) is not None
     taken: list[tuple[int, int]] = []
     raws: list[_Raw] = []
 
@@ -270,6 +272,8 @@ def _scan_unit(u: Unit, cat: Catalog, named_re: re.Pattern | None) -> list[_Raw]
             for m in LAW_RE.finditer(text):
                 dtype = "Bộ luật" if m["type"].lower().startswith("bộ") else "Luật"
                 nm = NUM_RE.match(text, m.start("num"))
+                if TRIGGER_RE.search(low, m.start("lname"), m.start("num") + 1) or " và " in m["lname"]:
+                    continue  # "Luật X và Kế hoạch số 5/KH-UBND": the number is not the law's
                 if nm and free(m.start(), m.end()):
                     add(typed(m.start(), nm, dtype))
         triggers = [(m.start(), m.end(), _doc_type(m["type"])) for m in TRIGGER_RE.finditer(low)]
@@ -320,24 +324,31 @@ def _doc_type(word: str) -> str:
     return _TYPE_BY_LOWER.get(re.sub(r"\s+", " ", word.lower()), word)
 
 
-_NAMED_CACHE: dict[str, re.Pattern | None] = {}
+_NAMED_CACHE: dict[str, tuple[re.Pattern | None, tuple[str, ...]]] = {}
+
+
+def _named(cat: Catalog) -> tuple[re.Pattern | None, tuple[str, ...]]:
+    """One pattern for every catalogue alias that is a name, not 'type + number'
+    (matched on the lower-cased text), and the names' first words as a cheap
+    pre-filter."""
+    if cat.version not in _NAMED_CACHE:
+        names = set()
+        for doc in cat:
+            for a in doc.aliases:
+                if not re.search(r"\d\s*$", a):
+                    names.add(norm(a).lower())
+        pat = None
+        if names:
+            alt = "|".join(r"\s+".join(re.escape(w) for w in n.split())
+                           for n in sorted(names, key=len, reverse=True))
+            pat = re.compile(rf"(?<![\w])(?:{alt})(?![\w])")
+        heads = tuple(sorted({n.split()[0] for n in names}))
+        _NAMED_CACHE[cat.version] = (pat, heads)
+    return _NAMED_CACHE[cat.version]
 
 
 def _named_re(cat: Catalog) -> re.Pattern | None:
-    """One pattern for every catalogue alias that is a name, not 'type + number'."""
-    if cat.version in _NAMED_CACHE:
-        return _NAMED_CACHE[cat.version]
-    names = set()
-    for doc in cat:
-        for a in doc.aliases:
-            if not re.search(r"\d\s*$", a):
-                names.add(norm(a))
-    pat = None
-    if names:
-        alt = "|".join(re.escape(n.lower()).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
-        pat = re.compile(rf"(?<![\w])(?:{alt})(?![\w])")  # matched on the lower-cased text
-    _NAMED_CACHE[cat.version] = pat
-    return pat
+    return _named(cat)[0]
 
 
 # ------------------------------------------------------------------ annotate helpers
@@ -449,6 +460,11 @@ def _resolve(cits: list[Citation], raws: list[_Raw], cat: Catalog, commune: str 
             y = c.date.year if c.date and c.date.year else r.year_hint
             if y:
                 years.setdefault(number_key(c.number), set()).add(y)
+    # provinces / communes the plan names explicitly: a local document of the
+    # catalogue cited with a generic issuer ("UBND tỉnh") resolves only inside them
+    places = {p for p in (_issuer_place(c.issuer, None) for c in cits) if p}
+    if commune:
+        places.add(place_key(commune))
     for c, r in zip(cits, raws):
         if r.named:
             doc = cat.get(r.named)
@@ -460,7 +476,7 @@ def _resolve(cits: list[Citation], raws: list[_Raw], cat: Catalog, commune: str 
         ys = years.get(number_key(c.number), set())
         if year is None and len(ys) == 1:
             year = next(iter(ys))
-        c.doc_id = _catalog_id(cat, c, year)
+        c.doc_id = _catalog_id(cat, c, year, places)
         if c.doc_id is None and "ambiguous" not in c.warnings:
             c.doc_id = local_id(c.number, year, _issuer_place(c.issuer, commune))
     # local ids: one document cited with and without its issuer is one document
@@ -506,15 +522,21 @@ def _number_of(cits: list[Citation], doc_id: str) -> str | None:
     return None
 
 
-def _catalog_id(cat: Catalog, c: Citation, year: int | None) -> str | None:
-    hits = cat.find(c.doc_type, c.number, year, c.issuer)
+def _catalog_id(cat: Catalog, c: Citation, year: int | None, places: set[str] | frozenset = frozenset()) -> str | None:
+    hits = [d for d in cat.find(c.doc_type, c.number, year, c.issuer) if _place_ok(d, c, places)]
+    if not hits and c.issuer and year is not None:
+        # the right number and year with another issuer: the plan names the issuer wrongly
+        any_issuer = [d for d in cat.find(c.doc_type, c.number, year, None) if _place_ok(d, c, places)]
+        if len(any_issuer) == 1:
+            c.warnings.append("catalog-issuer-differs")
+            return any_issuer[0].id
     if year is not None:
         if len(hits) == 1:
             return hits[0].id
         if not hits:
             # the plan may give a wrong date for a known national document
-            loose = [d for d in cat.find(c.doc_type, c.number, None, c.issuer)
-                     if d.level in ("party-central", "national-assembly", "government", "prime-minister")
+            loose = [d for d in cat.find(c.doc_type, c.number, None, c.issuer) if _place_ok(d, c, places)
+                     and d.level in ("party-central", "national-assembly", "government", "prime-minister")
                      and d.year is not None and abs(d.year - year) <= 1]
             if len(loose) == 1:
                 c.warnings.append("catalog-date-differs")
@@ -525,6 +547,14 @@ def _catalog_id(cat: Catalog, c: Citation, year: int | None) -> str | None:
     if len(hits) > 1:
         c.warnings.append("ambiguous")
     return None
+
+
+def _place_ok(doc, c: Citation, places) -> bool:
+    """A catalogue document of one province or commune needs that place in the citation or the plan."""
+    if not doc.place:
+        return True
+    pk = place_key(doc.place)
+    return pk in places or (bool(c.issuer) and pk.replace("-", " ") in issuer_key(c.issuer))
 
 
 def local_id(number: str, year: int | None, place: str = "") -> str:
@@ -712,13 +742,18 @@ def citation_issues(citations: list[Citation], plan_date: Any = None,
                 "issuers": [v[0].issuer for v in issuers.values()]}))
     limit = _plan_latest(plan_date)
     for c in citations:
-        for w in ("malformed-symbol", "impossible-date", "catalog-date-differs"):
+        for w in ("malformed-symbol", "impossible-date", "catalog-date-differs", "catalog-issuer-differs"):
             if w in c.warnings:
                 data = {"surface": c.surface, "number": c.number, "number_raw": c.number_raw}
+                entry = cat.get(c.doc_id) if c.doc_id else None
                 if w == "catalog-date-differs":
-                    entry = cat.get(c.doc_id) if c.doc_id else None
                     data.update({"date": c.date.iso() if c.date else None,
                                  "catalog_date": entry.date if entry else None})
+                if w == "catalog-issuer-differs":
+                    data.update({"issuer": c.issuer, "catalog_issuer": entry.issuer if entry else None,
+                                 "doc_id": c.doc_id})
+                    issues.append(_issue("issuer-conflict", [c], data))
+                    continue
                 issues.append(_issue(w, [c], data))
         if limit and c.date and c.date.complete and c.date.earliest() > limit:
             issues.append(_issue("date-after-plan", [c], {"date": c.date.iso(), "plan_date": limit.isoformat(),
