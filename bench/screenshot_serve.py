@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--hide-scrollbars"]
+         "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=vi-VN"]
 WIDTH, HEIGHT, REPORT_HEIGHT = 1280, 900, 1500
 
 

@@ -522,12 +522,13 @@ class BackgroundServer:
     """The app on a werkzeug threaded server in a daemon thread (tests, bench,
     screenshots).  Loopback only: ``host`` must be a loopback address."""
 
-    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0):
-        from werkzeug.serving import make_server
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, quiet: bool = True):
+        from werkzeug.serving import WSGIRequestHandler, make_server
 
         if not is_loopback(host):
             raise ValueError(f"BackgroundServer binds loopback only, not {host}")
-        self.server = make_server(host, port, app, threaded=True)
+        handler = _QuietHandler if quiet else WSGIRequestHandler
+        self.server = make_server(host, port, app, threaded=True, request_handler=handler)
         self.url = f"http://{host}:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True,
                                        name="plancheck-serve")
@@ -540,3 +541,16 @@ class BackgroundServer:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(10)
+
+
+def _quiet_handler():
+    from werkzeug.serving import WSGIRequestHandler
+
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args: Any, **kwargs: Any) -> None:  # no access log lines
+            pass
+
+    return Quiet
+
+
+_QuietHandler = _quiet_handler()

@@ -152,6 +152,22 @@ def test_corrupt_docx_same_message_as_cli(client, tmp_path):
     assert "upload" not in msg and "plancheck-serve-" not in msg
 
 
+def test_scanned_pdf_same_message_as_cli(client, tmp_path):
+    fpdf = pytest.importorskip("fpdf", reason="fpdf2 is not installed")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 120, 160, style="F")  # a page with a picture and no text layer
+    p = tmp_path / "scan.pdf"
+    pdf.output(str(p))
+    from checker.read import read
+    with pytest.raises(PlanError) as e:
+        read(p)
+    for lang in ("vi", "en"):
+        r = post(client, p.read_bytes(), "Kế hoạch quét.pdf", lang=lang)
+        assert r.status_code == 400
+        assert e.value.message(lang) in alert(r.get_data(as_text=True))
+
+
 def test_zip_that_is_not_word_refused(client):
     import zipfile
     buf = io.BytesIO()
@@ -298,7 +314,7 @@ def test_report_page_is_the_report_renderer(real_client, seed):
     path = seed("000")
     base, html = check_and_follow(real_client, path.read_bytes(), path.name)
     store_html = real_client.get(base + "/download/html").get_data(as_text=True)
-    assert re.sub(r'<div id="plancheck-serve-bar".*?</style>\n', "", html, flags=re.S) == store_html
+    assert re.sub(r'<div id="plancheck-serve-bar".*?</style>', "", html, flags=re.S) == store_html
     assert render.__module__ == "checker.report"
 
 
