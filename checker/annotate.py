@@ -54,6 +54,15 @@ SEVERITY_LABEL = {
     "en": {"error": "ERROR", "warning": "WARNING", "info": "NOTE"},
 }
 
+BASIS = {
+    "option": {"vi": "theo tùy chọn --as-of", "en": "from --as-of"},
+    "header": {"vi": "ngày ban hành của kế hoạch", "en": "the plan's date"},
+    "header-partial": {"vi": "ngày chưa ghi đủ của kế hoạch", "en": "the plan's incomplete date"},
+    "lower-bound": {"vi": "kế hoạch ban hành sau văn bản mới nhất được trích dẫn",
+                    "en": "the plan is later than the latest document it cites"},
+    "today": {"vi": "hôm nay, vì kế hoạch không ghi ngày", "en": "today: the plan has no date"},
+}
+
 
 # --------------------------------------------------------------------- maps
 
@@ -443,22 +452,34 @@ def _title_units(plan: Plan) -> list[int]:
     return [paras[0].index] if paras else []
 
 
-def section_for_group(plan: Plan, group: str | None, group_title: str | None,
-                      min_score: float = 60.0) -> int | None:
-    """Unit of the heading of the plan section closest to an NQ 57 group."""
-    if not group_title or not plan.sections:
+def section_for_group(plan: Plan, group: str | None, titles: Iterable[str],
+                      keywords: Iterable[str] = (), min_score: float = 62.0) -> int | None:
+    """Unit of the heading of the plan section closest to an NQ 57 group.
+
+    ``titles`` are the group's names (short and full title, keywords); the
+    score of a section is the best rapidfuzz score of its folded title against
+    any of them.  Sections inside the tasks/solutions part (organisation for
+    group IV) get a small bonus, so a tie goes to where tasks are written.
+    """
+    keys = [(fold(t), 1.0) for t in titles if t and len(t.strip()) >= 4]
+    keys += [(fold(k), 0.9) for k in keywords if k and len(k.strip()) >= 4]
+    if not keys or not plan.sections:
         return None
     from rapidfuzz import fuzz
 
-    key = fold(group_title)
+    want_roles = ("organisation",) if (group or "").startswith("IV") else ("tasks", "solutions")
     best, best_score = None, 0.0
     for s in plan.sections:
         title = fold(s.title or "")
         if len(title) < 4:
             continue
-        score = max(fuzz.token_set_ratio(key, title), fuzz.partial_ratio(key, title) * 0.9)
-        if s.role in ("tasks", "solutions"):
-            score += 2  # a tie goes to the tasks part
+        score = 0.0
+        for key, weight in keys:  # keywords count a little less than titles
+            sc = max(fuzz.token_sort_ratio(key, title),
+                     fuzz.partial_ratio(key, title) if len(key) >= 8 else 0.0)
+            score = max(score, sc * weight)
+        if _role_of(plan, s) in want_roles:
+            score += 3
         if score > best_score:
             best, best_score = s, score
     if best is None or best_score < min_score:
@@ -466,35 +487,79 @@ def section_for_group(plan: Plan, group: str | None, group_title: str | None,
     return best.unit
 
 
+def section_by_evidence(plan: Plan, result: CheckResult, group: str) -> int | None:
+    """Unit of the heading of the section where the plan already writes the
+    tasks of ``group``: the deepest section holding at least half of the
+    evidence units of the group's covered/partial mandates (tasks/solutions
+    part first, organisation part for group IV)."""
+    cov = result.coverage
+    if cov is None or not plan.sections:
+        return None
+    units = sorted({e.unit for ms in cov.mandates if ms.mandate.group == group
+                    and ms.status in ("covered", "partial") for e in ms.evidence
+                    if e.unit is not None})
+    if not units:
+        return None
+    ordered = sorted(plan.sections, key=lambda s: s.unit)
+    want_roles = ("organisation",) if group.startswith("IV") else ("tasks", "solutions")
+    counts: dict[str, int] = {}
+    by_id = {s.id: s for s in ordered}
+    for u in units:
+        sec = None
+        for s in ordered:
+            if s.unit <= u:
+                sec = s
+            else:
+                break
+        seen = 0
+        while sec is not None and seen < 12:
+            if _role_of(plan, sec) in want_roles:
+                counts[sec.id] = counts.get(sec.id, 0) + 1
+            sec = by_id.get(sec.parent) if sec.parent else None
+            seen += 1
+    if not counts:
+        return None
+    total = max(counts.values())  # what the part holding them all counts
+    good = [by_id[i] for i, n in counts.items() if 2 * n >= total]
+    best = max(good, key=lambda s: (s.level, counts[s.id], -s.unit))
+    return best.unit
+
+
+def _role_of(plan: Plan, s) -> str | None:
+    seen = 0
+    while s is not None and s.role is None and s.parent and seen < 10:
+        s = plan.section(s.parent)
+        seen += 1
+    return s.role if s is not None else None
+
+
+def group_names(result: CheckResult) -> dict[str, tuple[list[str], list[str]]]:
+    """Names of each NQ 57 group: (titles, keywords)."""
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    for gid, title in _group_titles(result).items():
+        out.setdefault(gid, ([], []))[0].append(title)
+    try:
+        import yaml
+
+        from .resources import read_text
+
+        data = yaml.safe_load(read_text("reference", "nq57.yaml"))
+        for g in data.get("groups", []):
+            titles, kws = out.setdefault(str(g["id"]), ([], []))
+            titles.extend(str(t) for t in (g.get("short"), g.get("title")) if t and t not in titles)
+            kws.extend(str(k) for k in g.get("keywords") or [])
+    except Exception:  # noqa: BLE001 - reference data absent: titles from coverage only
+        pass
+    return out
+
+
 def _group_titles(result: CheckResult) -> dict[str, str]:
     out: dict[str, str] = {}
     cov = result.coverage
     for g in (cov.groups if cov else []) or []:
         gid, title = g.get("group"), g.get("title")
-        if gid and title and gid not in out:
+        if gid and title and str(gid) not in out:
             out[str(gid)] = str(title)
-    if len(out) < 7:
-        try:
-            from .mandates import load_set  # type: ignore
-
-            for g in getattr(load_set("nq57"), "groups", []) or []:
-                gid = g.get("id") if isinstance(g, dict) else getattr(g, "id", None)
-                title = g.get("title") if isinstance(g, dict) else getattr(g, "title", None)
-                if gid and title:
-                    out.setdefault(str(gid), str(title))
-        except Exception:  # noqa: BLE001 - mandates module absent or shaped otherwise
-            pass
-    if len(out) < 7:
-        try:
-            import yaml
-
-            from .resources import read_text
-
-            data = yaml.safe_load(read_text("reference", "nq57.yaml"))
-            for g in data.get("groups", []):
-                out.setdefault(str(g["id"]), str(g["title"]))
-        except Exception:  # noqa: BLE001
-            pass
     return out
 
 
@@ -515,7 +580,8 @@ def summary_text(result: CheckResult, lang: str = "vi", built: bool = False) -> 
     en = lang == "en"
     lines = ["plancheck — " + ("review summary" if en else "tóm tắt rà soát")]
     day = result.as_of.isoformat() if hasattr(result.as_of, "isoformat") else str(result.as_of)
-    lines.append(("Checked as of " if en else "Đối chiếu tại ngày ") + f"{day} ({result.as_of_basis})")
+    basis = BASIS.get(result.as_of_basis, {}).get("en" if en else "vi", result.as_of_basis)
+    lines.append(("Checked as of " if en else "Đối chiếu tại ngày ") + f"{day} ({basis})")
     if result.references:
         lines.append(("Reference sets: " if en else "Bộ tham chiếu: ") + ", ".join(result.references))
     sev: dict[str, int] = {}
@@ -609,7 +675,7 @@ def annotate(path: str | Path, output: str | Path | None = None, *,
         maps = map_docx(doc, plan.units)
     report.inexact_units = sorted(i for i, m in maps.items() if not m.exact)
 
-    group_titles = _group_titles(result)
+    names = group_names(result)
     title_units = _title_units(plan)
 
     def paragraphs_of(indexes: Iterable[int]) -> list[Any]:
@@ -636,7 +702,10 @@ def annotate(path: str | Path, output: str | Path | None = None, *,
                     anchor = None
         if anchor is None and f.start is None and f.data.get("group"):
             g = str(f.data["group"])
-            sec_unit = section_for_group(plan, g, group_titles.get(g))
+            titles, kws = names.get(g, ([], []))
+            sec_unit = section_by_evidence(plan, result, g)
+            if sec_unit is None:
+                sec_unit = section_for_group(plan, g, titles, kws)
             if sec_unit is not None and sec_unit in maps:
                 anchor, how = anchor_paragraphs(maps[sec_unit].paragraphs), "section"
         if anchor is None and u is not None and u.index in maps:
