@@ -1,0 +1,300 @@
+"""plancheck benchmark: one run, one table.
+
+    python bench/bench.py                 # quick: 100 generated plans, 2 workers
+    python bench/bench.py --full          # also 1,000 plans (linearity)
+    python bench/bench.py --n 50 --jobs 4 --repeats 3 --no-cold
+
+Measures
+  (a) extract and check of each seed: cold (a new process running
+      ``python -m checker.cli check SEED --format json``) and warm
+      (in-process, median of --repeats after one warm-up call);
+  (b) audit of N generated plans (bench/make_corpus.py; 100, and 1,000
+      with --full) with a fresh cache, --jobs workers;
+  (c) the same audit again with nothing changed (all cache hits; every file
+      is touched first: the cache is keyed by content, not mtime) and with
+      1 % of the files changed;
+  (d) peak memory: ru_maxrss of this process and of the largest child
+      (cold CLI runs and audit workers);
+and profiles a warm check of the largest seed (cProfile, top 10 by own
+time and top 10 project functions by cumulative time).  Prints a Markdown
+table with the targets of issue 6 and the ratios between the measures, and
+writes bench/out/results.json (git-ignored).
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+TARGETS = {
+    "warm_check_40kb_s": 0.3,
+    "cold_check_s": 2.5,
+    "audit_100_s_2cores": 40.0,
+    "reaudit_unchanged_s": 2.0,
+    "peak_memory_mb": 500.0,
+}
+
+
+def _maxrss_mb(who: int) -> float:
+    kb = resource.getrusage(who).ru_maxrss
+    return kb / 1024 if sys.platform != "darwin" else kb / 1024 / 1024
+
+
+def cold(seed: Path, cmd: str) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "checker.cli", cmd, str(seed), "--format", "json"],
+                       cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return time.perf_counter() - t0, r.returncode
+
+
+def warm(fn, repeats: int) -> tuple[float, float]:
+    """(first call, median of the next ``repeats`` calls) in seconds."""
+    t0 = time.perf_counter()
+    fn()
+    first = time.perf_counter() - t0
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return first, statistics.median(times)
+
+
+def profile_check(path: Path, top: int = 10) -> dict:
+    from checker.pipeline import check
+
+    check(path)  # warm
+    pr = cProfile.Profile()
+    pr.enable()
+    check(path)
+    pr.disable()
+    st = pstats.Stats(pr)
+    rows_tot = []
+    for (fname, line, func), (cc, nc, tt, ct, _) in sorted(st.stats.items(), key=lambda kv: -kv[1][2])[:top]:
+        rows_tot.append({"function": f"{_short(fname)}:{line}({func})", "calls": nc,
+                         "tottime": round(tt, 4), "cumtime": round(ct, 4)})
+    rows_cum = []
+    own = [(k, v) for k, v in st.stats.items() if "/checker/" in k[0] and k[2] not in ("check",)]
+    for (fname, line, func), (cc, nc, tt, ct, _) in sorted(own, key=lambda kv: -kv[1][3])[:top]:
+        rows_cum.append({"function": f"{_short(fname)}:{line}({func})", "calls": nc,
+                         "tottime": round(tt, 4), "cumtime": round(ct, 4)})
+    total = sum(v[2] for v in st.stats.values())
+    return {"plan": path.name, "total": round(total, 4), "by_tottime": rows_tot, "by_cumtime": rows_cum}
+
+
+def profile_first_check(path: Path) -> list[dict]:
+    """Profile the first check in a fresh process: imports and data loading."""
+    code = (
+        "import cProfile,pstats,sys,json;"
+        "from checker.pipeline import check;"
+        "pr=cProfile.Profile();pr.enable();check(sys.argv[1]);pr.disable();"
+        "st=pstats.Stats(pr);items=sorted(st.stats.items(),key=lambda kv:-kv[1][3]);"
+        "own=[(k,v) for k,v in items if '/checker/' in k[0]][:12];"
+        "print(json.dumps([{'function':k[0].split('/checker/')[-1]+':'+str(k[1])+'('+k[2]+')',"
+        "'cumtime':round(v[3],3)} for k,v in own]))")
+    r = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    try:
+        return json.loads(r.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return [{"function": "error", "detail": r.stderr[-500:]}]
+
+
+def _short(fname: str) -> str:
+    if "/checker/" in fname:
+        return "checker/" + fname.split("/checker/")[-1]
+    if "site-packages/" in fname:
+        return fname.split("site-packages/")[-1]
+    return fname.rsplit("/", 1)[-1] if "/" in fname else fname
+
+
+def audit_runs(n: int, jobs: int, corpus_root: Path, out_root: Path) -> dict:
+    from checker.audit import find_plans, run_audit
+    from make_corpus import generate
+
+    folder = corpus_root / f"n{n}"
+    t0 = time.perf_counter()
+    paths = generate(n, folder)
+    gen_s = time.perf_counter() - t0
+    cache = out_root / f"cache-n{n}"
+    shutil.rmtree(cache, ignore_errors=True)
+    files = find_plans([folder])
+    size = sum(p.stat().st_size for p in files)
+
+    first = run_audit([folder], jobs=jobs, cache_dir=cache, files=files)
+    errors = len(first.error_rows)
+    # (c) nothing changed: touch every file (mtime changes, content does not)
+    for p in paths:
+        os.utime(p)
+    same = run_audit([folder], jobs=jobs, cache_dir=cache, files=files)
+    # (c) 1 % changed
+    k = max(1, n // 100)
+    for p in paths[:k]:
+        with open(p, "a", encoding="utf-8") as f:
+            f.write(f"\n- Nhiệm vụ bổ sung lần chạy {time.time():.0f}: rà soát, cập nhật kế hoạch.\n")
+    changed = run_audit([folder], jobs=jobs, cache_dir=cache, files=files)
+    per_plan = [r.get("elapsed") for r in first.rows if r.get("elapsed")]
+    return {
+        "n": n, "jobs": jobs, "bytes": size, "generate_s": round(gen_s, 2),
+        "audit_s": round(first.elapsed, 3), "errors": errors,
+        "plans_per_s": round(n / first.elapsed, 3),
+        "plans_per_s_per_core": round(n / first.elapsed / jobs, 3),
+        "worker_check_median_s": round(statistics.median(per_plan), 3) if per_plan else None,
+        "reaudit_unchanged_s": round(same.elapsed, 3), "reaudit_unchanged_cached": same.cached,
+        "reaudit_1pct_s": round(changed.elapsed, 3), "reaudit_1pct_checked": changed.checked,
+    }
+
+
+def fmt(v, unit="s") -> str:
+    if v is None:
+        return "—"
+    return f"{v:.3f} {unit}" if unit == "s" and v < 10 else f"{v:.1f} {unit}"
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description="plancheck benchmark (issue 6)")
+    ap.add_argument("--n", type=int, default=100, help="plans in the audit corpus (default 100)")
+    ap.add_argument("--full", action="store_true", help="also audit 1,000 plans (linearity)")
+    ap.add_argument("--jobs", type=int, default=2, help="audit workers (default 2)")
+    ap.add_argument("--repeats", type=int, default=5, help="warm repeats per seed (median)")
+    ap.add_argument("--seeds", default=str(ROOT.parent / "shared" / "seeds"))
+    ap.add_argument("--no-cold", action="store_true", help="skip the cold subprocess runs")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "out"))
+    a = ap.parse_args(argv)
+
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    seeds = sorted(Path(a.seeds).glob("*.txt"))
+    if not seeds:
+        raise SystemExit(f"no seeds in {a.seeds}")
+    res: dict = {"python": sys.version.split()[0], "platform": platform.platform(),
+                 "cpus": os.cpu_count(), "loadavg_start": os.getloadavg(), "seeds": []}
+
+    # (a) cold: a fresh interpreter per run
+    for s in seeds:
+        row = {"seed": s.name, "kb": round(s.stat().st_size / 1024, 1)}
+        if not a.no_cold:
+            row["cold_extract_s"], _ = cold(s, "extract")
+            row["cold_check_s"], rc = cold(s, "check")
+            row["cold_check_exit"] = rc
+        res["seeds"].append(row)
+    res["peak_child_mb_cold"] = round(_maxrss_mb(resource.RUSAGE_CHILDREN), 1)
+
+    # (a) warm: in this process
+    from checker.pipeline import check, extract
+
+    t0 = time.perf_counter()
+    check(seeds[0])
+    res["first_check_in_process_s"] = round(time.perf_counter() - t0, 3)
+    for s, row in zip(seeds, res["seeds"]):
+        _, row["warm_extract_s"] = warm(lambda: extract(s), a.repeats)
+        _, row["warm_check_s"] = warm(lambda: check(s), a.repeats)
+    big = max(seeds, key=lambda p: p.stat().st_size)
+    res["largest_seed"] = big.name
+    res["profile_warm"] = profile_check(big)
+    res["profile_first"] = profile_first_check(big)
+
+    # (b)(c) audits
+    corpus = ROOT / "bench" / "corpus"
+    res["audits"] = [audit_runs(a.n, a.jobs, corpus, out)]
+    if a.full and a.n != 1000:
+        res["audits"].append(audit_runs(1000, a.jobs, corpus, out))
+    # (d) memory
+    res["peak_self_mb"] = round(_maxrss_mb(resource.RUSAGE_SELF), 1)
+    res["peak_child_mb"] = round(_maxrss_mb(resource.RUSAGE_CHILDREN), 1)
+    res["loadavg_end"] = os.getloadavg()
+
+    report = table(res)
+    res["table"] = report
+    (out / "results.json").write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(report)
+    print(f"\nresults: {out / 'results.json'}")
+    return res
+
+
+def table(res: dict) -> str:
+    L = []
+    L.append(f"plancheck benchmark — Python {res['python']}, {res['cpus']} CPUs, "
+             f"load average at start {res['loadavg_start'][0]:.1f}\n")
+    L.append("| Seed | KB | cold extract | cold check | warm extract | warm check | warm/cold |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|")
+    for r in res["seeds"]:
+        ratio = (f"{r['warm_check_s'] / r['cold_check_s']:.2f}" if r.get("cold_check_s") else "—")
+        L.append(f"| {r['seed'][:3]} | {r['kb']} | {fmt(r.get('cold_extract_s'))} | {fmt(r.get('cold_check_s'))} "
+                 f"| {fmt(r['warm_extract_s'])} | {fmt(r['warm_check_s'])} | {ratio} |")
+    L.append("")
+    L.append("| Audit | plans | jobs | time | plans/s/core | re-audit unchanged | unchanged/full | "
+             "re-audit 1 % | 1 %/full |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for au in res["audits"]:
+        L.append(f"| n={au['n']} | {au['n']} | {au['jobs']} | {fmt(au['audit_s'])} | {au['plans_per_s_per_core']:.2f} "
+                 f"| {fmt(au['reaudit_unchanged_s'])} ({au['reaudit_unchanged_cached']} cached) "
+                 f"| {au['reaudit_unchanged_s'] / au['audit_s']:.3f} "
+                 f"| {fmt(au['reaudit_1pct_s'])} ({au['reaudit_1pct_checked']} checked) "
+                 f"| {au['reaudit_1pct_s'] / au['audit_s']:.3f} |")
+    L.append("")
+    big = next(r for r in res["seeds"] if r["seed"] == res["largest_seed"])
+    cold_max = max((r.get("cold_check_s") or 0 for r in res["seeds"]), default=0) or None
+    a100 = next((x for x in res["audits"] if x["n"] == 100), None)
+    a1000 = next((x for x in res["audits"] if x["n"] == 1000), None)
+    lin = (a1000["audit_s"] / a100["audit_s"] / 10) if (a100 and a1000) else None
+    rows = [
+        ("Warm check, largest seed (%s KB)" % big["kb"], big["warm_check_s"], TARGETS["warm_check_40kb_s"], "s"),
+        ("Cold `plancheck check` (slowest seed)", cold_max, TARGETS["cold_check_s"], "s"),
+        ("Audit of 100 plans", a100["audit_s"] if a100 else None, TARGETS["audit_100_s_2cores"], "s"),
+        ("Re-audit, nothing changed", res["audits"][0]["reaudit_unchanged_s"], TARGETS["reaudit_unchanged_s"], "s"),
+        ("Peak memory (largest process)", max(res["peak_self_mb"], res["peak_child_mb"]),
+         TARGETS["peak_memory_mb"], "MB"),
+    ]
+    L.append("| Target (issue 6) | measured | target | measured/target | met |")
+    L.append("|---|---:|---:|---:|:-:|")
+    for name, v, t, unit in rows:
+        if v is None:
+            L.append(f"| {name} | — | {t} {unit} | — | — |")
+            continue
+        L.append(f"| {name} | {fmt(v, unit)} | {t} {unit} | {v / t:.2f} | {'yes' if v <= t else 'NO'} |")
+    if lin is not None:
+        L.append(f"| 1,000 plans / (10 × 100 plans) | {lin:.2f} | ≤ 1.1 (linear) | — | {'yes' if lin <= 1.1 else 'NO'} |")
+    L.append("")
+    L.append(f"First check in a warm interpreter (imports + data loading): {res['first_check_in_process_s']:.2f} s")
+    L.append(f"Peak RSS: this process {res['peak_self_mb']} MB, largest child {res['peak_child_mb']} MB")
+    L.append("")
+    p = res["profile_warm"]
+    L.append(f"Profile of a warm check of {p['plan']} (cProfile total {p['total']:.3f} s), top 10 by own time:")
+    L.append("")
+    L.append("| function | calls | own s | cumulative s |")
+    L.append("|---|---:|---:|---:|")
+    for r in p["by_tottime"]:
+        L.append(f"| `{r['function']}` | {r['calls']} | {r['tottime']:.3f} | {r['cumtime']:.3f} |")
+    L.append("")
+    L.append("Top 10 project functions by cumulative time (warm):")
+    L.append("")
+    L.append("| function | calls | own s | cumulative s |")
+    L.append("|---|---:|---:|---:|")
+    for r in p["by_cumtime"]:
+        L.append(f"| `{r['function']}` | {r['calls']} | {r['tottime']:.3f} | {r['cumtime']:.3f} |")
+    L.append("")
+    L.append("First check in a fresh process, project functions by cumulative time:")
+    L.append("")
+    for r in res["profile_first"][:10]:
+        L.append(f"- `{r.get('function')}` {r.get('cumtime', '')} s")
+    return "\n".join(L)
+
+
+if __name__ == "__main__":
+    main()
