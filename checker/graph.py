@@ -91,9 +91,9 @@ def build_graph(plans, cat: Catalog | None = None) -> nx.DiGraph:
                 _add_cite(g, pid, doc, c)
             else:
                 parent = _doc_key(by_index[c.parent])
-                if parent and parent != doc and not c.alias:
+                if parent and parent != doc:
                     _add_rel(g, parent, doc, "title", plan=pid, line=c.loc.line)
-                elif parent == doc or c.alias:
+                else:  # an alias declaration "(gọi tắt là …)" names its parent again
                     _add_cite(g, pid, doc, c)
         # a document cited only inside titles is still cited by the plan (indirectly)
         for d in documents:
