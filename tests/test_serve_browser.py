@@ -124,6 +124,12 @@ def test_upload_seed_docx_with_file_picker(page, server, seed, tmp_path, browser
     assert "REF001" in body
     assert "71/NQ-CP" in body and "03/NQ-CP" in body
     assert docx.name in body
+    # coverage bars by NQ 57 group and the citation chain as a picture (an SVG image that loads
+    # under the page's Content-Security-Policy)
+    assert "III.1" in body
+    chain = page.locator("img[src^='data:image/svg+xml']")
+    assert chain.count() >= 1
+    assert chain.first.evaluate("i => i.complete && i.naturalWidth > 0")
     # downloads of the same report
     with page.expect_download() as dl:
         page.click("a.download[data-format=json]")
