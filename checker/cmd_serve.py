@@ -17,9 +17,15 @@ def command(host: str, port: int, max_upload_mb: float, lang: str) -> None:
     """Mở trang web cục bộ để tải kế hoạch lên và đọc báo cáo.
 
     Run a local web page: upload a plan, read and download the report."""
-    from .serve import is_loopback, serve
-
     vi = lang == "vi"
+    try:
+        from .serve import is_loopback, serve
+    except ImportError as e:  # Flask is an install requirement; say so plainly if it is missing
+        from .errors import PlanError
+
+        raise PlanError("serve-no-flask",
+                        f"Thiếu thư viện Flask cho plancheck serve ({e.name}): pip install flask",
+                        f"plancheck serve needs Flask ({e.name}): pip install flask") from e
     if not is_loopback(host):
         click.echo(("Cảnh báo: trang mở cho các máy khác qua " if vi else
                     "Warning: the page is open to other machines on ") + host +

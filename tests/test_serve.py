@@ -399,3 +399,46 @@ def test_real_server_413_is_a_page_not_a_reset():
             urllib.request.urlopen(req, timeout=30)
         assert e.value.code == 413
         assert "File too large: the upload limit is 1 MB." in e.value.read().decode()
+
+
+def test_serve_command_binds_loopback_by_default(tmp_path):
+    """`plancheck serve --port 0` starts, says where, answers on 127.0.0.1, stops on SIGINT."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, "-m", "checker.cli", "serve", "--port", "0"],
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                            cwd=Path(__file__).resolve().parent.parent)
+    try:
+        line = ""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "http://" not in line:
+            line = proc.stderr.readline()
+            if not line and proc.poll() is not None:
+                break
+        m = re.search(r"(http://[^\s]+/)", line)
+        assert m, f"no URL printed: {line!r}"
+        url = m.group(1)
+        assert url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(url, timeout=30) as r:
+            assert r.status == 200 and "Kéo và thả tệp vào đây" in r.read().decode()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def test_serve_command_help():
+    from click.testing import CliRunner
+
+    from checker.cmd_serve import command
+
+    out = CliRunner().invoke(command, ["--help"]).output
+    for opt in ("--host", "--port", "--max-upload-mb", "--lang"):
+        assert opt in out
