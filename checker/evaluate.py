@@ -901,21 +901,44 @@ def check_required_section(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
 # ----------------------------------------------------------------- targets
 
 def _reference_targets(ctx: Ctx, params: dict) -> list[dict[str, Any]]:
-    out = []
+    """Numeric targets of the reference sets: those of the mandates in the
+    coverage and the set-level targets of ``result.references``."""
+    out: list[dict[str, Any]] = []
     cov = ctx.result.coverage
-    seen_mandates = set()
     if cov is not None:
         for ms in cov.mandates:
             m = ms.mandate
-            seen_mandates.add(m.id)
             for t in m.targets or []:
-                out.append(dict(t, mandate=m.id, reference=m.reference))
-    for t in params.get("targets") or []:  # test hook / local targets
+                out.append(dict(t, mandate=t.get("mandate") or m.id, reference=m.reference))
+    try:
+        from .mandates import load_set
+
+        for ref in ctx.result.references or []:
+            ms = load_set(ref)
+            for t in ms.targets:
+                out.append(dict(t, mandate=t.get("mandate") or t.get("id", ""), reference=ms.id))
+    except Exception:  # pragma: no cover - reference sets unavailable
+        pass
+    for t in params.get("targets") or []:  # local targets given by a rule
         out.append(dict(t))
-    return out
+    clean, seen = [], set()
+    for t in out:
+        text = t.get("indicator") or t.get("text")
+        try:
+            value = float(t.get("value"))
+        except (TypeError, ValueError):
+            continue
+        if not text or not t.get("year"):
+            continue
+        key = (text, value, t.get("year"))
+        if key in seen:
+            continue
+        seen.add(key)
+        clean.append(dict(t, indicator=text, value=value))
+    return clean
 
 
-_CMP = {"≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", "=": "=", ">": ">=", "<": "<="}
+_CMP = {"≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", ">": ">=", "<": "<="}
 
 
 @check("weak-target")
@@ -938,7 +961,7 @@ def check_weak_target(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
         key = squash(_norm(ind.text))
         best, best_t = 0.0, None
         for t in targets:
-            if int(t["year"]) != int(year):
+            if int(t["year"]) != int(year) or _CMP.get(str(t.get("comparator") or ">=")) is None:
                 continue
             if t.get("unit") and ind.measure and squash(str(t["unit"])) != squash(ind.measure):
                 continue
@@ -947,9 +970,11 @@ def check_weak_target(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
                 best, best_t = sc, t
         if best_t is None or best < thr:
             continue
-        cmp = _CMP.get(str(best_t.get("comparator") or ">="), ">=")
+        cmp = _CMP.get(str(best_t.get("comparator") or ">="))
+        if cmp is None:  # "~", "qualitative": nothing to compare
+            continue
         ref = float(best_t["value"])
-        weaker = ind.value < ref if cmp == ">=" else ind.value > ref if cmp == "<=" else False
+        weaker = ind.value < ref if cmp == ">=" else ind.value > ref
         if weaker:
             hits.append(Hit(unit=ind.unit, values={
                 "indicator": _short(ind.text, 70), "value": _num(ind.value), "ref_value": _num(ref),
