@@ -156,35 +156,51 @@ def _add_rel(g: nx.DiGraph, a: str, b: str, kind: str, **attrs) -> None:
 
 
 def _add_catalog_relations(g: nx.DiGraph, cat: Catalog) -> None:
-    """Catalogue relations of every catalogue node, following targets (closure)."""
-    todo = [n for n in g.nodes if cat.get(n)]
+    """Catalogue relations around the cited documents.
+
+    Added documents: newer versions of every document in the picture (what
+    replaced or amended it, transitively) and what cited documents implement
+    (upward, transitively).  Newer versions do not pull in what *they*
+    implement or replace, so the picture stays about the plans.  Then every
+    catalogue relation between two documents in the picture becomes an edge.
+    """
+    start = [n for n in g.nodes if cat.get(n)]
+    upward = set(start)  # nodes whose 'implements' targets are followed
+    todo = list(start)
     seen: set[str] = set()
+
+    def ensure(x: str) -> None:
+        if not g.has_node(x):
+            _add_doc(g, x, cat)
+            g.nodes[x]["cited"] = False
+
     while todo:
         n = todo.pop()
         if n in seen:
             continue
         seen.add(n)
         entry = cat.get(n)
-        rels = [(n, r) for r in entry.relations] + [(src, r) for src, r in cat.incoming(n)
-                                                     if r.type in ("amends", "supersedes", "replaced_by", "amended_by")]
-        for src, r in rels:
-            a, b, kind = src, r.target, r.type
+        newer = [r.target for r in entry.relations if r.type in ("replaced_by", "amended_by")]
+        newer += [src for src, r in cat.incoming(n) if r.type in ("amends", "supersedes")]
+        for x in newer:
+            ensure(x)
+            todo.append(x)
+        if n in upward:
+            for r in entry.relations:
+                if r.type == "implements":
+                    ensure(r.target)
+                    upward.add(r.target)
+                    todo.append(r.target)
+    for n in [n for n in g.nodes if cat.get(n)]:
+        for r in cat.get(n).relations:
+            a, b, kind = n, r.target, r.type
             if kind == "replaced_by":
-                a, b, kind = r.target, src, "supersedes"
+                a, b, kind = r.target, n, "supersedes"
             elif kind == "amended_by":
-                a, b, kind = r.target, src, "amends"
-            for x in (a, b):
-                if not g.has_node(x) and cat.get(x):
-                    _add_doc(g, x, cat)
-                    g.nodes[x]["cited"] = False
-                    todo.append(x)
-            if a == b or not (g.has_node(a) and g.has_node(b)):
-                continue
-            # implements edges only between documents already in the picture (no fan-out)
-            _add_rel(g, a, b, kind, effective=r.effective, confidence=r.confidence or "catalog",
-                     source="catalog")
-            if kind == "implements" and b not in seen:
-                todo.append(b)
+                a, b, kind = r.target, n, "amends"
+            if a != b and g.has_node(a) and g.has_node(b):
+                _add_rel(g, a, b, kind, effective=r.effective, confidence=r.confidence or "catalog",
+                         source="catalog")
 
 
 # ------------------------------------------------------------------ queries
