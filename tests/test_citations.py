@@ -410,3 +410,46 @@ def test_scanning_a_40kb_plan_takes_a_few_ms(seed):
         times.append(time.perf_counter() - t)
     # a few ms on a quiet machine (see the report); generous bound for loaded CI runners
     assert statistics.median(times) < 0.05
+
+
+# ------------------------------------------------------------------ every document type
+@pytest.mark.parametrize("text,doc_type,number", [
+    ("Kế hoạch hành động số 221-KH/ĐU ngày 02/10/2025 của Ban Thường vụ Đảng ủy xã", "Kế hoạch hành động", "221-KH/ĐU"),
+    ("Chương trình hành động số 31-CTr/HU ngày 16/02/2024 của Huyện ủy", "Chương trình hành động", "31-CTr/HU"),
+    ("Chương trình số 12-CTr/TU của Tỉnh ủy", "Chương trình", "12-CTr/TU"),
+    ("Chỉ thị số 07/CT-TTg ngày 14/3/2025 của Thủ tướng Chính phủ", "Chỉ thị", "07/CT-TTg"),
+    ("Kết luận số 130-KL/TW ngày 14/3/2025 của Bộ Chính trị", "Kết luận", "130-KL/TW"),
+    ("Nghị định số 150/2025/NĐ-CP ngày 12/6/2025 của Chính phủ", "Nghị định", "150/2025/NĐ-CP"),
+    ("Thông tư số 19/2025/TT-BNNMT của Bộ Nông nghiệp và Môi trường", "Thông tư", "19/2025/TT-BNNMT"),
+    ("Công văn số 402-CV/VPĐU ngày 25/5/2025", "Công văn", "402-CV/VPĐU"),
+    ("Hướng dẫn số 05-HD/BTGTW", "Hướng dẫn", "05-HD/BTGTW"),
+    ("Thông báo số 408/TB-VPCP ngày 08/8/2025 của Văn phòng Chính phủ", "Thông báo", "408/TB-VPCP"),
+    ("Quy chế số 02-QC/BCĐTW ngày 10/6/2025", "Quy chế", "02-QC/BCĐTW"),
+    ("Quy định số 230-QĐ/TW ngày 10/01/2025", "Quy định", "230-QĐ/TW"),
+    ("Báo cáo số 198/BC-UBND ngày 20/6/2025 của UBND tỉnh Đồng Nai", "Báo cáo", "198/BC-UBND"),
+    ("Tờ trình số 04/TTr-BKHCN-BTTTT ngày 02/01/2025", "Tờ trình", "04/TTr-BKHCN-BTTTT"),
+    ("Văn bản số 562/BKHCN-VCL của Bộ Khoa học và Công nghệ", "Văn bản", "562/BKHCN-VCL"),
+    ("Đề án số 06/ĐA-UBND của UBND xã", "Đề án", "06/ĐA-UBND"),
+    ("Luật số 93/2025/QH15", "Luật", "93/2025/QH15"),
+])
+def test_document_types(text, doc_type, number):
+    c = cites(text)[0]
+    assert (c.doc_type, c.number) == (doc_type, number)
+    assert not [i for i in citation_issues([c], None) if i["kind"] == "type-symbol-mismatch"]
+
+
+@pytest.mark.parametrize("text", [
+    "theo hướng dẫn của Sở Khoa học và Công nghệ",
+    "xây dựng quy chế phối hợp giữa các ban ngành",
+    "Thông báo kết quả cho người dân trước 15 ngày",
+    "Văn bản chỉ đạo có liên quan",
+])
+def test_type_words_without_a_number_are_not_citations(text):
+    assert cites(text) == []
+
+
+def test_issuers_of_catalogue_documents_resolve():
+    c = cites("Thông báo số 408/TB-VPCP ngày 08/8/2025 của Văn phòng Chính phủ")[0]
+    assert c.doc_id == "408/TB-VPCP@2025" and c.issuer == "Văn phòng Chính phủ"
+    c = cites("Kết luận số 130-KL/TW ngày 14/3/2025 của Bộ Chính trị, Ban Bí thư")[0]
+    assert c.doc_id == "130-KL/TW@2025"
