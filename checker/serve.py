@@ -53,6 +53,7 @@ FORMATS = {  # download format -> (file extension, mimetype)
     "md": ("md", "text/markdown; charset=utf-8"),
     "json": ("json", "application/json; charset=utf-8"),
 }
+CHECK_LANG = "vi"  # the language checker.pipeline.check words its findings in
 ACCEPT = ".docx,.pdf,.txt,.md,.doc,.rtf"
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
@@ -214,6 +215,7 @@ class Entry:
     name: str
     created: float
     rendered: dict[tuple[str, str], str] = field(default_factory=dict)
+    by_lang: dict[str, Any] = field(default_factory=dict)  # the result with findings in that language
 
 
 class ResultStore:
@@ -247,6 +249,12 @@ class ResultStore:
             e = self._items.get(token)
             if e is not None:
                 e.rendered[key] = text
+
+    def remember_lang(self, token: str, lang: str, result: Any) -> None:
+        with self._lock:
+            e = self._items.get(token)
+            if e is not None:
+                e.by_lang[lang] = result
 
     def __len__(self) -> int:
         with self._lock:
@@ -313,6 +321,22 @@ def _default_check(path: Path, references: list[str], as_of: dt.date | None) -> 
     return check(path, references=references, as_of=as_of, config=Config(), plan=plan)
 
 
+def findings_in(result: Any, lang: str) -> Any:
+    """The result with its finding messages in ``lang``.  The pipeline words
+    findings in Vietnamese; for another language the engine's own
+    :func:`checker.evaluate.evaluate` is run again on a shallow copy."""
+    if lang == CHECK_LANG or not hasattr(result, "findings"):
+        return result
+    import dataclasses
+
+    from .config import Config
+    from .evaluate import evaluate
+
+    other = dataclasses.replace(result)
+    other.findings = evaluate(other, config=Config(), lang=lang)
+    return other
+
+
 def _default_render(result: Any, fmt: str, lang: str) -> str:
     from .report import render
 
@@ -325,16 +349,20 @@ def _default_render(result: Any, fmt: str, lang: str) -> str:
 def create_app(max_upload_mb: float = DEFAULT_MAX_MB, lang: str = "vi",
                check_fn: Callable[..., Any] | None = None,
                render_fn: Callable[[Any, str, str], str] | None = None,
-               store: ResultStore | None = None) -> Flask:
+               store: ResultStore | None = None,
+               lang_fn: Callable[[Any, str], Any] | None = None) -> Flask:
     """The Flask app.  ``check_fn(path, references, as_of)`` and
     ``render_fn(result, fmt, lang)`` default to the engine's own
-    (:func:`checker.pipeline.check`, :func:`checker.report.render`)."""
+    (:func:`checker.pipeline.check`, :func:`checker.report.render`);
+    ``lang_fn(result, lang)`` gives the result worded in ``lang``
+    (default :func:`findings_in`)."""
     app = Flask("checker.serve")
     app.config["MAX_CONTENT_LENGTH"] = int(max_upload_mb * 1024 * 1024)
     app.config["PLANCHECK_LANG"] = lang if lang in TEXT else "vi"
     app.config["PLANCHECK_MAX_MB"] = max_upload_mb
     do_check = check_fn or _default_check
     do_render = render_fn or _default_render
+    in_lang = lang_fn or findings_in
     results = store or ResultStore()
     app.extensions["plancheck_store"] = results
 
@@ -421,7 +449,11 @@ def create_app(max_upload_mb: float = DEFAULT_MAX_MB, lang: str = "vi",
         key = (fmt, lang)
         text = entry.rendered.get(key)
         if text is None:
-            text = do_render(entry.result, fmt, lang)
+            res = entry.by_lang.get(lang)
+            if res is None:
+                res = in_lang(entry.result, lang)
+                results.remember_lang(token, lang, res)
+            text = do_render(res, fmt, lang)
             results.remember(token, key, text)
         return text
 

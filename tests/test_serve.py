@@ -342,6 +342,16 @@ def test_report_english(real_client, seed):
     assert "Download the report" in html and "Check another file" in html
     vi = real_client.get(loc.replace("lang=en", "lang=vi")).get_data(as_text=True)
     assert "Tải báo cáo" in vi and vi != html
+    # the findings themselves are worded in the page's language (REF001's message has no placeholder)
+    import html as _html
+
+    from checker.rulepack import load_rules
+    ref001 = next(r for r in load_rules() if r.code == "REF001")
+    assert ref001.message_en in _html.unescape(html)
+    assert ref001.message_vi in _html.unescape(vi)
+    assert ref001.message_vi not in _html.unescape(html)
+    data = json.loads(real_client.get(loc.split("?")[0] + "/download/json?lang=en").get_data(as_text=True))
+    assert any(f["rule"] == "REF001" and f["message"] == ref001.message_en for f in data["findings"])
 
 
 def test_plan_text_and_name_escaped(real_client, seed):
