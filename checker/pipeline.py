@@ -18,6 +18,23 @@ from .structure import build_sections, items_of, parse_header
 from .tasks import extract_indicators, extract_tasks, table_sections, tables_of
 
 DEFAULT_REFERENCES = ("nq57", "nq71")
+# the Government programme in force on a date: NQ 03/NQ-CP as issued, then
+# NQ 71/NQ-CP, which amended and updated it from its date (catalogue)
+PROGRAMME_VERSIONS = (("03/NQ-CP@2025", "nq03"), ("71/NQ-CP@2025", "nq71"))
+
+
+def default_references(day: dt.date) -> list[str]:
+    """NQ 57 and the version of the Government programme in force on ``day``."""
+    from .catalog import catalog, to_date
+
+    cat = catalog()
+    current = None
+    for doc_id, set_id in PROGRAMME_VERSIONS:
+        doc = cat.get(doc_id)
+        start = to_date(doc.effective_from or doc.date) if doc else None
+        if start is None or start <= day:
+            current = set_id
+    return ["nq57"] + ([current] if current else [])
 
 
 def structure(res: ReadResult, source: str) -> Plan:
@@ -45,10 +62,7 @@ def structure(res: ReadResult, source: str) -> Plan:
 
 
 def _add_citations(plan: Plan) -> None:
-    try:
-        from .citations import as_of_lower_bound, document_list, extract_citations
-    except ModuleNotFoundError:  # TEMP until the citations module lands
-        return
+    from .citations import as_of_lower_bound, document_list, extract_citations
 
     plan.citations = extract_citations(plan.units, plan.header)
     plan.documents = document_list(plan.citations)
@@ -100,10 +114,10 @@ def check(path: str | Path, references: list[str] | None = None, as_of: dt.date 
     if plan is None:
         plan = extract(path)
     cfg = config if config is not None else load_config(Path(path))
-    refs = list(references or getattr(cfg, "references", None) or DEFAULT_REFERENCES)
     if as_of is None and getattr(cfg, "as_of", None):
         as_of = cfg.as_of
     day, basis = as_of_for(plan, as_of)
+    refs = list(references or getattr(cfg, "references", None) or default_references(day))
     sets = [load_set(r) for r in refs]
     coverage = match(plan.tasks, sets, waivers=getattr(cfg, "waivers", None))
     result = CheckResult(plan=plan, as_of=day, as_of_basis=basis, references=refs,
