@@ -227,24 +227,6 @@ def _check_star(args: tuple) -> dict[str, Any]:
     return check_one(*args)
 
 
-def warm_up(references: list[str] | None = None) -> None:
-    """Load what every check needs (reference sets, catalogue, rule packs)
-    once, so forked workers inherit it instead of loading it each."""
-    from .pipeline import DEFAULT_REFERENCES
-    from .mandates import load_set
-
-    for r in references or DEFAULT_REFERENCES:
-        load_set(r)
-    try:
-        from .catalog import catalog
-        catalog()
-        from .rulepack import load_rules
-        load_rules()
-        from . import match  # noqa: F401  (imports its heavy libraries now)
-    except Exception:  # warm-up is only an optimisation
-        pass
-
-
 # ---------------------------------------------------------------- the audit
 
 @dataclass
@@ -473,16 +455,22 @@ def run_audit(paths: Iterable[str | Path], references: list[str] | None = None,
             progress(1)
 
     if todo:
-        if jobs > 1 and len(todo) > 1:
-            import multiprocessing as mp
+        import multiprocessing as mp
 
-            ctx = None
-            if "fork" in mp.get_all_start_methods():
-                ctx = mp.get_context("fork")
-                try:
-                    warm_up(refs)  # inherited by the forked workers
-                except Exception:
-                    pass
+        fork = "fork" in mp.get_all_start_methods()
+        if jobs > 1 and len(todo) > 1 and fork:
+            # The parent checks the first plan itself: that loads the
+            # reference sets, phrase matchers, catalogue and rule packs into
+            # its per-process caches, which the forked workers then inherit
+            # instead of each building them again.
+            for _ in range(3):  # a corrupt first file warms nothing: try the next
+                i, src, sha, key = todo.pop(0)
+                row = check_one(src, refs, as_of, sha)
+                done(i, key, row)
+                if row.get("ok") or len(todo) < 2:
+                    break
+        if jobs > 1 and len(todo) > 1:
+            ctx = mp.get_context("fork") if fork else None
             with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as ex:
                 futs = {ex.submit(_check_star, (src, refs, as_of, sha)): (i, key, src)
                         for i, src, sha, key in todo}
