@@ -22,6 +22,7 @@ parent link into an edge between the two documents.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -53,7 +54,8 @@ _NO = r"(?:(?i:số)\s*:?\s*)?"
 
 TYPED_RE = re.compile(rf"(?<![\w])(?:{_TYPE})\s+{_NO}{_NUM}(?![\w])")
 SHORT_RE = re.compile(rf"(?<![\w])(?:{_TYPE})\s+{_NO}(?P<short>\d{{1,3}})(?![\d\w]|\s*[-/]\s*[\dA-ZĐ]|[.,]\d)")
-BARE_RE = re.compile(rf"(?<![\w/.-]){_NUM}(?![\w])")
+# starts with \d (not a look-behind) so the regex engine can skip ahead fast
+BARE_RE = re.compile(rf"{_NUM}(?![\w])")  # the character before is checked by _bare_start
 LAW_RE = re.compile(rf"(?<![\w])(?P<type>(?:Bộ )?Luật)(?P<lname>(?:\s+[^\s\d,;:()“”\"]+){{1,10}}?)\s+{_NO}{_NUM}(?![\w])")
 
 _DAY = r"(?P<d>\d{1,2})?"
@@ -231,8 +233,18 @@ def _issuer_at(text: str, start: int, end: int, head: str) -> tuple[str, int]:
 
 _TYPE_LOW_ALT = "|".join(re.escape(norm(t).lower()) for t in sorted(DOC_TYPES, key=len, reverse=True))
 # triggers: a type word (on the lower-cased text) or an abbreviation, then "số", then a digit
-TRIGGER_RE = re.compile(rf"(?<![\w])(?P<type>{_TYPE_LOW_ALT})\s+(?:số\s*:?\s*)?(?=\d)")
-ABBR_TRIGGER_RE = re.compile(rf"(?<![\w])(?P<type>{'|'.join(TYPE_ABBR)})\s+(?:(?i:số)\s*:?\s*)?(?=\d)")
+# no leading look-behind: the engine then jumps between the first letters of
+# the alternatives; the word boundary before a match is checked by _starts_word
+TRIGGER_RE = re.compile(rf"(?P<type>{_TYPE_LOW_ALT})\s+(?:số\s*:?\s*)?(?=\d)")
+ABBR_TRIGGER_RE = re.compile(rf"(?P<type>{'|'.join(TYPE_ABBR)})\s+(?:(?i:số)\s*:?\s*)?(?=\d)")
+
+
+def _bare_start(text: str, pos: int) -> bool:
+    return pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] in "_/.-")
+
+
+def _starts_word(text: str, pos: int) -> bool:
+    return pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] == "_")
 NUM_RE = re.compile(_NUM + r"(?![\w])")
 SHORT_NUM_RE = re.compile(r"(?P<short>\d{1,3})(?![\d\w]|\s*[-/]\s*[\dA-ZĐ]|[.,]\d|\s*(?i:tháng|năm|quý|ngày|tuần|giờ|lần|%))")
 # document types that are cited by a bare number in running text ("Nghị quyết 57", "Đề án 06")
@@ -276,8 +288,10 @@ def _scan_unit(u: Unit, cat: Catalog, named_re: re.Pattern | None) -> list[_Raw]
                     continue  # "Luật X và Kế hoạch số 5/KH-UBND": the number is not the law's
                 if nm and free(m.start(), m.end()):
                     add(typed(m.start(), nm, dtype))
-        triggers = [(m.start(), m.end(), _doc_type(m["type"])) for m in TRIGGER_RE.finditer(low)]
-        triggers += [(m.start(), m.end(), TYPE_ABBR[m["type"]]) for m in ABBR_TRIGGER_RE.finditer(text)]
+        triggers = [(m.start(), m.end(), _doc_type(m["type"])) for m in TRIGGER_RE.finditer(low)
+                    if _starts_word(low, m.start())]
+        triggers += [(m.start(), m.end(), TYPE_ABBR[m["type"]]) for m in ABBR_TRIGGER_RE.finditer(text)
+                     if _starts_word(text, m.start())]
         for start, end, dtype in sorted(triggers):
             if not free(start, end):
                 continue
@@ -291,7 +305,7 @@ def _scan_unit(u: Unit, cat: Catalog, named_re: re.Pattern | None) -> list[_Raw]
                 raw.end = _after(u, sm.end(), raw)
                 add(raw)
         for m in BARE_RE.finditer(text):
-            if not free(m.start(), m.end()):
+            if not _bare_start(text, m.start()) or not free(m.start(), m.end()):
                 continue
             code = re.match(r"[A-Za-zĐđ&]+", m["sym"]).group(0)
             types = cat.types_for_code(code)
@@ -302,7 +316,7 @@ def _scan_unit(u: Unit, cat: Catalog, named_re: re.Pattern | None) -> list[_Raw]
             add(typed(m.start(), m, types[0]))
     if named_re is not None:
         for m in named_re.finditer(low):
-            if not free(m.start(), m.end()):
+            if not _starts_word(low, m.start()) or not free(m.start(), m.end()):
                 continue
             docs = cat.by_alias(m.group(0))
             if len(docs) != 1:
@@ -341,7 +355,7 @@ def _named(cat: Catalog) -> tuple[re.Pattern | None, tuple[str, ...]]:
         if names:
             alt = "|".join(r"\s+".join(re.escape(w) for w in n.split())
                            for n in sorted(names, key=len, reverse=True))
-            pat = re.compile(rf"(?<![\w])(?:{alt})(?![\w])")
+            pat = re.compile(rf"(?:{alt})(?![\w])")  # word start checked by _starts_word
         heads = tuple(sorted({n.split()[0] for n in names}))
         _NAMED_CACHE[cat.version] = (pat, heads)
     return _NAMED_CACHE[cat.version]
@@ -371,6 +385,7 @@ def _commune_of(header: Header | None) -> str | None:
     return header.place
 
 
+@lru_cache(maxsize=2048)
 def _issuer_place(issuer: str | None, commune: str | None) -> str:
     """Place key for local ids: 'UBND tỉnh Đồng Nai' → 'dong-nai'; 'UBND xã' → the plan's commune."""
     if not issuer:
@@ -392,7 +407,7 @@ def extract_citations(units: list[Unit], plan_header: Header | None = None,
     named = _named_re(cat)
     raws: list[_Raw] = []
     by_unit: dict[int, list[int]] = {}
-    for u in units:
+    for u in _candidate_units(units, named):
         found = _scan_unit(u, cat, named)
         for r in found:
             by_unit.setdefault(u.index, []).append(len(raws))
@@ -417,6 +432,30 @@ def extract_citations(units: list[Unit], plan_header: Header | None = None,
     _resolve(cits, raws, cat, commune)
     _annotate(cits, raws, units, plan_header)
     return cits
+
+
+def _candidate_units(units: list[Unit], named: re.Pattern | None) -> list[Unit]:
+    """Units that can hold a reference, found with a few scans of the whole text
+    (much cheaper than scanning every unit on its own)."""
+    norms = [u.norm or "" for u in units]
+    big = "\x00".join(norms)
+    low = big.lower()
+    if len(low) != len(big):  # pragma: no cover - odd case mapping: scan everything
+        return list(units)
+    starts, pos = [], 0
+    for n in norms:
+        starts.append(pos)
+        pos += len(n) + 1
+    hit: set[int] = set()
+    scans = [(TRIGGER_RE.finditer(low), _starts_word), (ABBR_TRIGGER_RE.finditer(big), _starts_word),
+             (BARE_RE.finditer(big), _bare_start)]
+    if named is not None:
+        scans.append((named.finditer(low), _starts_word))
+    for it, ok in scans:
+        for m in it:
+            if ok(big, m.start()):
+                hit.add(bisect.bisect_right(starts, m.start()) - 1)
+    return [units[i] for i in sorted(hit)]
 
 
 def _alias_target(raws: list[_Raw], alias: _Raw, before: list[int]) -> int:
@@ -583,7 +622,7 @@ def _key_id(doc_id: str) -> str:
 
 def _annotate(cits: list[Citation], raws: list[_Raw], units: list[Unit], header: Header | None) -> None:
     pre_end = _preamble_end(units)
-    title_n = squash(norm(header.title)) if header and header.title else None
+    title_n = norm(header.title).lower() if header and header.title else None
     by_unit: dict[int, list[int]] = {}
     for i, c in enumerate(cits):
         by_unit.setdefault(c.unit, []).append(i)
@@ -592,7 +631,8 @@ def _annotate(cits: list[Citation], raws: list[_Raw], units: list[Unit], header:
         u = unit_of[ui]
         text = u.norm
         basis = bool(_BASIS_START.match(text))
-        in_title = title_n is not None and squash(text) and squash(text) in title_n
+        stripped = text.strip(" #*").lower()
+        in_title = bool(title_n and stripped and stripped in title_n)
         implements = (u.index < pre_end or in_title) and bool(_IMPL_START.match(text))
         # segments split at ";" and sentence ends; within a segment, parent links
         bounds = [0] + [m.end() for m in _SEGMENT_SPLIT.finditer(text)] + [len(text) + 1]
