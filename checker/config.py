@@ -45,6 +45,18 @@ class Waiver:
     def active(self, today: dt.date) -> bool:
         return self.expires is None or today <= self.expires
 
+    # read like a mapping too ({mandate, reason, approver, expires}), as the matcher does
+    def get(self, key: str, default: Any = None) -> Any:
+        value = getattr(self, key, None)
+        if key == "expires" and value is not None:
+            return value.isoformat()
+        return default if value is None else value
+
+    def __getitem__(self, key: str) -> Any:
+        if not hasattr(self, key):
+            raise KeyError(key)
+        return self.get(key)
+
     def label(self) -> str:
         s = self.reason
         if self.approver:
