@@ -350,12 +350,13 @@ def create_app(max_upload_mb: float = DEFAULT_MAX_MB, lang: str = "vi",
                check_fn: Callable[..., Any] | None = None,
                render_fn: Callable[[Any, str, str], str] | None = None,
                store: ResultStore | None = None,
-               lang_fn: Callable[[Any, str], Any] | None = None) -> Flask:
+               lang_fn: Callable[[Any, str], Any] | None = None,
+               max_parallel: int = 4) -> Flask:
     """The Flask app.  ``check_fn(path, references, as_of)`` and
     ``render_fn(result, fmt, lang)`` default to the engine's own
     (:func:`checker.pipeline.check`, :func:`checker.report.render`);
     ``lang_fn(result, lang)`` gives the result worded in ``lang``
-    (default :func:`findings_in`)."""
+    (default :func:`findings_in`); at most ``max_parallel`` checks run at once."""
     app = Flask("checker.serve")
     app.config["MAX_CONTENT_LENGTH"] = int(max_upload_mb * 1024 * 1024)
     app.config["PLANCHECK_LANG"] = lang if lang in TEXT else "vi"
@@ -363,6 +364,9 @@ def create_app(max_upload_mb: float = DEFAULT_MAX_MB, lang: str = "vi",
     do_check = check_fn or _default_check
     do_render = render_fn or _default_render
     in_lang = lang_fn or findings_in
+    # at most max_parallel checks at once (memory and CPU stay bounded); the
+    # others wait their turn in their own request thread
+    gate = threading.BoundedSemaphore(max(1, max_parallel))
     results = store or ResultStore()
     app.extensions["plancheck_store"] = results
 
@@ -435,7 +439,8 @@ def create_app(max_upload_mb: float = DEFAULT_MAX_MB, lang: str = "vi",
             as_of = parse_as_of(as_of_raw)
             data = up.read(app.config["MAX_CONTENT_LENGTH"] + 1)
             fmt = sniff_upload(data, name)
-            result = _run_check(data, fmt, name, chosen, as_of, do_check)
+            with gate:
+                result = _run_check(data, fmt, name, chosen, as_of, do_check)
         except PlanError as e:
             return upload_page(lang, e, status=400, chosen=chosen, as_of=as_of_raw)
         except Exception:  # noqa: BLE001 - never a traceback to the browser
