@@ -184,6 +184,12 @@ class Catalog:
             hits = kept
         return hits
 
+    def find_incomplete(self, doc_type: str | None, number_year: str) -> list[Document]:
+        """Documents whose number starts with "45/2025" (a number written without its symbol)."""
+        key = number_key(number_year) + "/"
+        return [d for d in self.documents.values() if number_key(d.number).startswith(key)
+                and (not doc_type or _type_fits(doc_type, d.type))]
+
     def by_alias(self, text: str) -> list[Document]:
         """Documents whose alias is exactly ``text`` (normalised, accent-free)."""
         return list(self._aliases.get(_alias_key(text), []))

@@ -111,7 +111,7 @@ class _Raw:
     date: PartialDate | None = None
     date_raw: str | None = None
     issuer: str | None = None
-    named: str | None = None  # catalogue id found by name
+    named: list[str] | None = None  # catalogue ids whose name (alias) this is
     warnings: list[str] | None = None
     alias_of: int | None = None  # index (in raws) of the citation an alias names
     alias_text: str | None = None
@@ -246,6 +246,7 @@ def _bare_start(text: str, pos: int) -> bool:
 def _starts_word(text: str, pos: int) -> bool:
     return pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] == "_")
 NUM_RE = re.compile(_NUM + r"(?![\w])")
+NUMYEAR_RE = re.compile(r"(?P<num>\d{1,5})\s*/\s*(?P<y>(?:19|20)\d{2})(?![\d\w]|\s*[-/]\s*[\dA-ZĐ])")
 SHORT_NUM_RE = re.compile(r"(?P<short>\d{1,3})(?![\d\w]|\s*[-/]\s*[\dA-ZĐ]|[.,]\d|\s*(?i:tháng|năm|quý|ngày|tuần|giờ|lần|%))")
 # document types that are cited by a bare number in running text ("Nghị quyết 57", "Đề án 06")
 SHORT_TYPES = {"Nghị quyết", "Nghị định", "Quyết định", "Chỉ thị", "Kết luận", "Kế hoạch",
@@ -299,6 +300,13 @@ def _scan_unit(u: Unit, cat: Catalog, named_re: re.Pattern | None) -> list[_Raw]
             if nm:
                 add(typed(start, nm, dtype))
                 continue
+            ym = NUMYEAR_RE.match(text, end)
+            if ym:  # "Nghị định 45/2025": number and year without the symbol
+                raw = _Raw(u, start, ym.end(), dtype, f"{ym['num']}/{ym['y']}", ym.group(0),
+                           year_hint=int(ym["y"]), warnings=["incomplete-symbol"])
+                raw.end = _after(u, ym.end(), raw)
+                add(raw)
+                continue
             sm = SHORT_NUM_RE.match(text, end) if dtype in SHORT_TYPES else None
             if sm:
                 raw = _Raw(u, start, sm.end(), dtype, None, sm["short"], short=sm["short"], warnings=[])
@@ -319,10 +327,10 @@ def _scan_unit(u: Unit, cat: Catalog, named_re: re.Pattern | None) -> list[_Raw]
             if not _starts_word(low, m.start()) or not free(m.start(), m.end()):
                 continue
             docs = cat.by_alias(m.group(0))
-            if len(docs) != 1:
+            if not docs:
                 continue
-            doc = docs[0]
-            raw = _Raw(u, m.start(), m.end(), doc.type, None, None, named=doc.id, warnings=[])
+            raw = _Raw(u, m.start(), m.end(), docs[0].type, None, None, named=[d.id for d in docs],
+                       warnings=[])
             raw.end = _after(u, m.end(), raw)
             add(raw)
     raws.sort(key=lambda r: r.start)
@@ -506,8 +514,14 @@ def _resolve(cits: list[Citation], raws: list[_Raw], cat: Catalog, commune: str 
         places.add(place_key(commune))
     for c, r in zip(cits, raws):
         if r.named:
-            doc = cat.get(r.named)
-            c.doc_id, c.number = doc.id, doc.number
+            docs = [cat.get(x) for x in r.named]
+            year = (c.date.year if c.date else None) or r.year_hint
+            if year is not None and len(docs) > 1:
+                docs = [d for d in docs if d.year == year] or docs
+            if len(docs) == 1:
+                c.doc_id, c.number = docs[0].id, docs[0].number
+            else:
+                c.warnings.append("ambiguous")
             continue
         if c.number is None:
             continue
@@ -562,6 +576,12 @@ def _number_of(cits: list[Citation], doc_id: str) -> str | None:
 
 
 def _catalog_id(cat: Catalog, c: Citation, year: int | None, places: set[str] | frozenset = frozenset()) -> str | None:
+    if "incomplete-symbol" in c.warnings:
+        hits = [d for d in cat.find_incomplete(c.doc_type, c.number) if _place_ok(d, c, places)]
+        if len(hits) == 1:
+            c.number = hits[0].number
+            return hits[0].id
+        return None
     hits = [d for d in cat.find(c.doc_type, c.number, year, c.issuer) if _place_ok(d, c, places)]
     if not hits and c.issuer and year is not None:
         # the right number and year with another issuer: the plan names the issuer wrongly
@@ -750,8 +770,8 @@ def citation_issues(citations: list[Citation], plan_date: Any = None,
     """Inconsistencies that come straight out of extraction.
 
     ``plan_date`` is a ``PartialDate``, ``date`` or ISO string (or None).
-    Kinds: date-conflict, issuer-conflict, malformed-symbol, date-after-plan,
-    impossible-date, type-symbol-mismatch, catalog-date-differs, ambiguous.
+    Kinds: date-conflict, issuer-conflict, malformed-symbol, incomplete-symbol,
+    date-after-plan, impossible-date, type-symbol-mismatch, catalog-date-differs.
     """
     cat = cat or catalog()
     issues: list[dict[str, Any]] = []
@@ -782,7 +802,8 @@ def citation_issues(citations: list[Citation], plan_date: Any = None,
                 "issuers": [v[0].issuer for v in issuers.values()]}))
     limit = _plan_latest(plan_date)
     for c in citations:
-        for w in ("malformed-symbol", "impossible-date", "catalog-date-differs", "catalog-issuer-differs"):
+        for w in ("malformed-symbol", "incomplete-symbol", "impossible-date", "catalog-date-differs",
+                  "catalog-issuer-differs"):
             if w in c.warnings:
                 data = {"surface": c.surface, "number": c.number, "number_raw": c.number_raw}
                 entry = cat.get(c.doc_id) if c.doc_id else None

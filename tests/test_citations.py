@@ -3,7 +3,6 @@ plans' real citations, the consistency checks and the lower-bound date."""
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 import time
 from pathlib import Path
 
@@ -405,11 +404,11 @@ def test_scanning_a_40kb_plan_takes_a_few_ms(seed):
     extract_citations(units)  # warm the catalogue and pattern caches
     times = []
     for _ in range(15):
-        t = time.perf_counter()
+        t = time.process_time()
         extract_citations(units)
-        times.append(time.perf_counter() - t)
-    # a few ms on a quiet machine (see the report); generous bound for loaded CI runners
-    assert statistics.median(times) < 0.05
+        times.append(time.process_time() - t)
+    # 3-5 ms of CPU on the development machine; the bound leaves room for slow runners
+    assert min(times) < 0.025
 
 
 # ------------------------------------------------------------------ every document type
@@ -453,3 +452,23 @@ def test_issuers_of_catalogue_documents_resolve():
     assert c.doc_id == "408/TB-VPCP@2025" and c.issuer == "Văn phòng Chính phủ"
     c = cites("Kết luận số 130-KL/TW ngày 14/3/2025 của Bộ Chính trị, Ban Bí thư")[0]
     assert c.doc_id == "130-KL/TW@2025"
+
+
+def test_number_without_symbol():
+    c = one("Căn cứ Nghị định 45/2025 của Chính phủ")
+    assert c.doc_id == "45/2025/NĐ-CP@2025" and c.number == "45/2025/NĐ-CP"
+    assert "incomplete-symbol" in c.warnings
+    assert [i["kind"] for i in citation_issues([c], None)] == ["incomplete-symbol"]
+    local = one("tại Nghị quyết 99/2024 của HĐND tỉnh")
+    assert local.doc_id == "99/2024@2024" and "incomplete-symbol" in local.warnings
+    assert "incomplete-symbol" not in one("Nghị định số 45/2025/NĐ-CP").warnings
+
+
+def test_named_law_picks_the_version_by_year():
+    old = one("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;")
+    assert old.doc_id == "77/2015/QH13@2015" and old.role == "basis"
+    new = one("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;")
+    assert new.doc_id == "72/2025/QH15@2025"
+    bare = one("theo Luật Tổ chức chính quyền địa phương")
+    assert bare.doc_id is None and "ambiguous" in bare.warnings
+    assert one("Căn cứ Luật Khoa học và Công nghệ năm 2013;").doc_id == "29/2013/QH13@2013"
