@@ -836,12 +836,52 @@ def _compatible_issuers(keys: list[str]) -> bool:
     return len(core) <= 1
 
 
+def _dmy(iso: str | None) -> str:
+    return "/".join(reversed(iso.split("-"))) if iso else "?"
+
+
+def _message(kind: str, d: dict[str, Any], surface: str) -> dict[str, str]:
+    """Short bilingual description of an issue (rules may word their own)."""
+    num = d.get("number") or surface
+    if kind == "date-conflict":
+        ds = ", ".join(_dmy(x) for x in d["dates"])
+        cat = f" (ngày đúng theo danh mục: {_dmy(d['catalog_date'])})" if d.get("catalog_date") else ""
+        cat_en = f" (catalogue date: {_dmy(d['catalog_date'])})" if d.get("catalog_date") else ""
+        return {"vi": f"Văn bản {num} được ghi với các ngày khác nhau: {ds}{cat}",
+                "en": f"{num} is cited with different dates: {ds}{cat_en}"}
+    if kind == "issuer-conflict":
+        iss = d.get("issuers") or [d.get("issuer"), d.get("catalog_issuer")]
+        who = "; ".join(str(x) for x in iss if x)
+        return {"vi": f"Văn bản {num} được ghi với các cơ quan ban hành khác nhau: {who}",
+                "en": f"{num} is cited with different issuers: {who}"}
+    if kind == "malformed-symbol":
+        return {"vi": f"Số, ký hiệu viết sai “{d.get('number_raw')}”, đúng là {num}",
+                "en": f"Malformed number/symbol “{d.get('number_raw')}”; should be {num}"}
+    if kind == "incomplete-symbol":
+        return {"vi": f"Số hiệu “{d.get('number_raw')}” thiếu ký hiệu văn bản" + (f" ({num})" if num != d.get("number_raw") else ""),
+                "en": f"Number “{d.get('number_raw')}” lacks the document symbol" + (f" ({num})" if num != d.get("number_raw") else "")}
+    if kind == "date-after-plan":
+        return {"vi": f"Văn bản {num} ngày {_dmy(d['date'])} ban hành sau ngày của kế hoạch ({_dmy(d['plan_date'])})",
+                "en": f"{num} dated {_dmy(d['date'])} is later than the plan itself ({_dmy(d['plan_date'])})"}
+    if kind == "impossible-date":
+        return {"vi": f"Ngày không có thật trong trích dẫn “{surface}”",
+                "en": f"A date that does not exist in “{surface}”"}
+    if kind == "type-symbol-mismatch":
+        exp = ", ".join(d["expected"])
+        return {"vi": f"{d['doc_type']} nhưng ký hiệu {d['code']} trong {num} là của: {exp}",
+                "en": f"A {d['doc_type']} numbered {num}, but the code {d['code']} belongs to: {exp}"}
+    if kind == "catalog-date-differs":
+        return {"vi": f"{num} được ghi ngày {_dmy(d.get('date'))}, nhưng văn bản này ban hành ngày {_dmy(d.get('catalog_date'))}",
+                "en": f"{num} is dated {_dmy(d.get('date'))}, but it was issued on {_dmy(d.get('catalog_date'))}"}
+    return {"vi": kind, "en": kind}
+
+
 def _issue(kind: str, cs: list[Citation], data: dict[str, Any]) -> dict[str, Any]:
     cs = sorted(cs, key=lambda c: c.index)
     return {"kind": kind, "citations": [c.index for c in cs], "line": cs[0].loc.line,
             "lines": sorted({c.loc.line for c in cs}), "location": cs[0].loc.human,
             "unit": cs[0].unit, "start": cs[0].start, "end": cs[0].end,
-            "surface": cs[0].surface, "data": data}
+            "surface": cs[0].surface, "data": data, "message": _message(kind, data, cs[0].surface)}
 
 
 def _plan_latest(plan_date: Any) -> dt.date | None:

@@ -21,6 +21,8 @@ import datetime as dt
 import html
 import io
 import json
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -437,7 +439,22 @@ def _superseded_styles(g: nx.DiGraph, as_of: dt.date | None) -> dict[str, str]:
     return out
 
 
-def to_svg(g: nx.DiGraph, as_of: dt.date | None = None, lang: str = "vi") -> str:
+def to_svg(g: nx.DiGraph, as_of: dt.date | None = None, lang: str = "vi", engine: str = "auto") -> str:
+    """SVG of the graph: graphviz ``dot`` when it is on PATH (engine auto|dot),
+    else (or with engine="own") the drawing of :func:`draw_svg`."""
+    if engine in ("auto", "dot") and shutil.which("dot"):
+        try:
+            res = subprocess.run(["dot", "-Tsvg"], input=to_dot(g, as_of, lang).encode("utf-8"),
+                                 capture_output=True, timeout=60, check=True)
+            out = res.stdout.decode("utf-8")
+            return out[out.index("<svg"):]
+        except (OSError, subprocess.SubprocessError, ValueError):
+            if engine == "dot":
+                raise
+    return draw_svg(g, as_of, lang)
+
+
+def draw_svg(g: nx.DiGraph, as_of: dt.date | None = None, lang: str = "vi") -> str:
     """A layered drawing: party central at the top, the plans at the bottom."""
     sup = _superseded_styles(g, as_of)
     pos, bands, width, height = _layout(g)

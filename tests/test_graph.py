@@ -18,6 +18,7 @@ from checker.cmd_graph import command
 from checker.graph import (
     build_graph,
     chain_to,
+    draw_svg,
     superseded_links,
     to_dot,
     to_graphml,
@@ -110,7 +111,7 @@ def test_json_export(graph):
 
 
 def test_svg_and_html_render(graph, tmp_path):
-    svg = to_svg(graph)
+    svg = draw_svg(graph)
     root = ET.fromstring(svg)
     assert root.tag.endswith("svg")
     for text in ("Nghị quyết 57-NQ/TW", "Trung ương Đảng", "UBND xã", "Kế hoạch hành động 469-KH/TU"):
@@ -154,7 +155,7 @@ def test_plan_text_is_escaped():
                 header=Header(issuer="UBND xã <script>alert(1)</script>", date=PartialDate(2025, 3, 1)),
                 citations=cits, documents=document_list(cits))
     g = build_graph([plan])
-    for out in (to_svg(g), to_html(g)):
+    for out in (draw_svg(g), to_svg(g), to_html(g)):
         assert "<script>" not in out and "&lt;script&gt;" in out
     ET.fromstring(to_svg(g))
 
