@@ -525,6 +525,20 @@ def section_by_evidence(plan: Plan, result: CheckResult, group: str) -> int | No
     return best.unit
 
 
+def section_by_group_of(plan: Plan, group: str) -> int | None:
+    """Unit of the first section of the tasks part whose title the mandate
+    sets' own classifier (``mandates.nq57_group_of``) puts in ``group``."""
+    try:
+        from .mandates import nq57_group_of
+    except ImportError:  # pragma: no cover
+        return None
+    want_roles = ("organisation",) if group.startswith("IV") else ("tasks", "solutions")
+    for s in sorted(plan.sections, key=lambda s: s.unit):
+        if _role_of(plan, s) in want_roles and nq57_group_of(s.title) == group:
+            return s.unit
+    return None
+
+
 def _role_of(plan: Plan, s) -> str | None:
     seen = 0
     while s is not None and s.role is None and s.parent and seen < 10:
@@ -539,12 +553,9 @@ def group_names(result: CheckResult) -> dict[str, tuple[list[str], list[str]]]:
     for gid, title in _group_titles(result).items():
         out.setdefault(gid, ([], []))[0].append(title)
     try:
-        import yaml
+        from .mandates import load_set  # cached: check() has loaded it already
 
-        from .resources import read_text
-
-        data = yaml.safe_load(read_text("reference", "nq57.yaml"))
-        for g in data.get("groups", []):
+        for g in load_set("nq57").groups:
             titles, kws = out.setdefault(str(g["id"]), ([], []))
             titles.extend(str(t) for t in (g.get("short"), g.get("title")) if t and t not in titles)
             kws.extend(str(k) for k in g.get("keywords") or [])
@@ -705,6 +716,8 @@ def annotate(path: str | Path, output: str | Path | None = None, *,
             titles, kws = names.get(g, ([], []))
             sec_unit = section_by_evidence(plan, result, g)
             if sec_unit is None:
+                sec_unit = section_by_group_of(plan, g)
+            if sec_unit is None:
                 sec_unit = section_for_group(plan, g, titles, kws)
             if sec_unit is not None and sec_unit in maps:
                 anchor, how = anchor_paragraphs(maps[sec_unit].paragraphs), "section"
@@ -862,26 +875,36 @@ class ReadComment:
 
 def read_comments(path: str | Path) -> list[ReadComment]:
     """Comments of a .docx with the text each one is anchored on (between its
-    ``commentRangeStart`` and ``commentRangeEnd`` in document order)."""
+    ``commentRangeStart`` and ``commentRangeEnd`` in document order; a
+    paragraph mark inside the range reads as a newline)."""
     import docx
 
     doc = docx.Document(str(path))
     texts: dict[int, tuple[str, str]] = {}
     for c in doc.comments:
         texts[c.comment_id] = (c.author, "\n".join(p.text for p in c.paragraphs))
+    from lxml import etree
+
     open_: dict[int, list[str]] = {}
     done: dict[int, str] = {}
     skip = _skip_tags()
-    for el in doc.element.body.iter():
+    for event, el in etree.iterwalk(doc.element.body, events=("start", "end")):
         tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if event == "end":
+            if tag == W + "p" and open_:  # a range going on past a paragraph mark
+                for buf in open_.values():
+                    buf.append("\n")
+            continue
         if tag == W + "commentRangeStart":
             open_[int(el.get(W + "id"))] = []
         elif tag == W + "commentRangeEnd":
             cid = int(el.get(W + "id"))
             done[cid] = "".join(open_.pop(cid, []))
-        else:
-            t = _leaf_text(el) if isinstance(tag, str) else None
-            if t and open_ and _visible(el) and el.getparent() is not None \
+        elif open_:
+            t = _leaf_text(el)
+            if t and _visible(el) and el.getparent() is not None \
                     and el.getparent().tag not in skip:
                 for buf in open_.values():
                     buf.append(t)
