@@ -250,3 +250,62 @@ def test_seed_docx_tasks_agree_with_text(seed, tmp_path, prefix):
     assert [_norm_task(t.text) for t in plan_doc.tasks] == \
         [_norm_task(t.text) for t in plan_txt.tasks]
     assert len(plan_doc.indicators) == len(plan_txt.indicators)
+
+
+def test_numbering_linked_to_heading_styles(tmp_path):
+    """Templates number headings through their styles: the style holds the
+    numPr and the list level names the style (w:lvl/w:pStyle)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    absnum = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="77">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/>'
+        '<w:pStyle w:val="Heading1"/><w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        '<w:pStyle w:val="Heading2"/><w:lvlText w:val="%2."/></w:lvl></w:abstractNum>')
+    first = numbering.find(f"{{{W_NS}}}num")
+    if first is not None:
+        first.addprevious(absnum)
+    else:
+        numbering.append(absnum)
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="77">'
+                               f'<w:abstractNumId w:val="77"/></w:num>'))
+    for sid in ("Heading1", "Heading2"):
+        st = d.styles.element.xpath(f'./w:style[@w:styleId="{sid}"]')[0]
+        st.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:numId w:val="77"/></w:numPr>'))
+    d.add_paragraph("MỤC ĐÍCH", style="Heading 1")
+    d.add_paragraph("Mục đích", style="Heading 2")
+    d.add_paragraph("", style="Heading 2")  # an empty numbered paragraph still counts
+    d.add_paragraph("Yêu cầu", style="Heading 2")
+    d.add_paragraph("NHIỆM VỤ", style="Heading 1")
+    d.add_paragraph("Tuyên truyền", style="Heading 2")
+    d.save(tmp_path / "hs.docx")
+    res = read(tmp_path / "hs.docx")
+    assert _texts(res) == ["I. MỤC ĐÍCH", "1. Mục đích", "3. Yêu cầu", "II. NHIỆM VỤ",
+                           "1. Tuyên truyền"]
+    assert res.units[2].text == "" and res.units[2].numbering is None
+
+
+def test_content_controls_and_tracked_changes(tmp_path):
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    body = d.element.body
+    sdt = parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>Trong ô nội dung</w:t></w:r></w:p>'
+        '</w:sdtContent></w:sdt>')
+    p = parse_xml(
+        f'<w:p {nsdecls("w")}><w:r><w:t xml:space="preserve">Giao </w:t></w:r>'
+        '<w:del w:id="1" w:author="a"><w:r><w:delText>Phòng Văn hóa</w:delText></w:r></w:del>'
+        '<w:ins w:id="2" w:author="a"><w:r><w:t>Văn phòng HĐND và UBND</w:t></w:r></w:ins>'
+        '<w:hyperlink><w:r><w:t xml:space="preserve"> theo dõi</w:t></w:r></w:hyperlink></w:p>')
+    body.insert(0, p)
+    body.insert(0, sdt)
+    d.save(tmp_path / "cc.docx")
+    assert _texts(read(tmp_path / "cc.docx")) == [
+        "Trong ô nội dung", "Giao Văn phòng HĐND và UBND theo dõi"]

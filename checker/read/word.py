@@ -125,6 +125,7 @@ class _Level:
     text: str = "%1."
     start: int = 1
     restart: int | None = None  # w:lvlRestart (1-based level) if given
+    pstyle: str | None = None  # w:pStyle: the paragraph style linked to this level
 
 
 @dataclass
@@ -159,6 +160,9 @@ class _Numbering:
                 e = lvl.find(W + "lvlRestart")
                 if e is not None:
                     lv.restart = _int(e.get(W + "val"), None)
+                e = lvl.find(W + "pStyle")
+                if e is not None:
+                    lv.pstyle = e.get(W + "val")
                 levels[ilvl] = lv
             self.abstract[aid] = levels
         for num in root.findall(W + "num"):
@@ -172,6 +176,14 @@ class _Numbering:
                     self.overrides.setdefault(nid, {})[int(ov.get(W + "ilvl", "0"))] = \
                         _int(so.get(W + "val"), 1)
         return self
+
+    def level_of_style(self, num_id: str, style_id: str | None) -> int | None:
+        """The level a list gives to a style (w:lvl/w:pStyle), if any."""
+        levels = self.abstract.get(self.num_abstract.get(num_id, ""), {})
+        for ilvl, lv in levels.items():
+            if style_id and lv.pstyle == style_id:
+                return ilvl
+        return None
 
     def label(self, num_id: str, ilvl: int) -> str | None:
         aid = self.num_abstract.get(num_id)
@@ -251,8 +263,10 @@ def _fmt(n: int, fmt: str) -> str:
     return str(n)
 
 
-def _num_pr(p, doc, style_cache: dict) -> tuple[str, int] | None:
-    """(numId, ilvl) of a paragraph: its own numPr, else its style's."""
+def _num_pr(p, doc, style_cache: dict, numbering: "_Numbering | None" = None
+            ) -> tuple[str, int] | None:
+    """(numId, ilvl) of a paragraph: its own numPr, else its style's (the
+    level then comes from the list level linked to the style, if any)."""
     ppr = p.find(W + "pPr")
     if ppr is not None:
         npr = ppr.find(W + "numPr")
@@ -265,7 +279,12 @@ def _num_pr(p, doc, style_cache: dict) -> tuple[str, int] | None:
     if sid is None:
         return None
     if sid not in style_cache:
-        style_cache[sid] = _style_num(doc, sid)
+        found = _style_num(doc, sid)
+        if found is not None and numbering is not None:
+            linked = numbering.level_of_style(found[0], sid)
+            if linked is not None:
+                found = (found[0], linked)
+        style_cache[sid] = found
     return style_cache[sid]
 
 
@@ -433,11 +452,13 @@ def read_docx(data: bytes) -> ReadResult:
             para_no += 1
             text = para_text(el)
             label = None
-            np_ = _num_pr(el, doc, style_num_cache)
-            if np_ is not None and text.strip():
-                label = numbering.label(*np_)
-            if label:
+            np_ = _num_pr(el, doc, style_num_cache, numbering)
+            if np_ is not None:
+                label = numbering.label(*np_)  # Word counts empty numbered paragraphs too
+            if label and text.strip():
                 text = f"{label} {text}"
+            elif label:
+                label = None
             sid = _style_id(el)
             units.append(Unit(
                 index=0, text=text, kind="para", numbering=label,
