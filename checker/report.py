@@ -213,9 +213,33 @@ def _context(result: CheckResult, lang: str, color: bool) -> dict[str, Any]:
         "as_of": _iso(result.as_of), "as_of_note": as_of_note(result, lang),
         "excerpt_parts": lambda f: _excerpt_parts(result, f),
         "tool_version": _tool_version(result),
-        "citations": [c for c in result.plan.citations if c.parent is None],
+        "citations": _cited_documents(result),
         "unmatched": (result.coverage.unmatched_tasks if result.coverage is not None else []),
     }
+
+
+_ROLE_ORDER = {"basis": 0, "implements": 1, "attachment": 2, "mention": 3}
+
+
+def _cited_documents(result: CheckResult) -> list[dict[str, Any]]:
+    """Each cited document once: its fullest citation, its roles and lines."""
+    docs: dict[str, dict[str, Any]] = {}
+    for c in result.plan.citations:
+        key = c.doc_id or c.number or c.surface
+        d = docs.setdefault(key, {"doc_id": c.doc_id, "surface": c.surface, "roles": set(), "lines": [],
+                                  "rank": 9})
+        d["roles"].add(c.role)
+        if c.loc.line not in d["lines"]:
+            d["lines"].append(c.loc.line)
+        rank = _ROLE_ORDER.get(c.role, 9)
+        if rank < d["rank"] or (rank == d["rank"] and len(c.surface) > len(d["surface"])):
+            d["surface"], d["rank"] = c.surface, rank
+    out = []
+    for d in docs.values():
+        d["roles"] = sorted(d["roles"], key=lambda r: _ROLE_ORDER.get(r, 9))
+        out.append(d)
+    out.sort(key=lambda d: (d["rank"], d["lines"][0] if d["lines"] else 0))
+    return out
 
 
 def _graph_svg(result: CheckResult) -> str | None:
