@@ -250,7 +250,7 @@ NUMYEAR_RE = re.compile(r"(?P<num>\d{1,5})\s*/\s*(?P<y>(?:19|20)\d{2})(?![\d\w]|
 SHORT_NUM_RE = re.compile(r"(?P<short>\d{1,3})(?![\d\w]|\s*[-/]\s*[\dA-ZĐ]|[.,]\d|\s*(?i:tháng|năm|quý|ngày|tuần|giờ|lần|%))")
 # document types that are cited by a bare number in running text ("Nghị quyết 57", "Đề án 06")
 SHORT_TYPES = {"Nghị quyết", "Nghị định", "Quyết định", "Chỉ thị", "Kết luận", "Kế hoạch",
-               "Kế hoạch hành động", "Chương trình hành động", "Đề án", "Quy định", "Quy chế"}
+               "Kế hoạch hành động", "Đề án"}
 
 
 def _scan_unit(u: Unit, cat: Catalog, named_re: re.Pattern | None) -> list[_Raw]:
