@@ -354,6 +354,27 @@ def test_report_english(real_client, seed):
     assert any(f["rule"] == "REF001" and f["message"] == ref001.message_en for f in data["findings"])
 
 
+def test_real_docx_under_a_wrong_name_is_read_by_content(real_client, seed, tmp_path):
+    docx = to_docx(seed("004"), tmp_path / "004.docx")
+    _, html = check_and_follow(real_client, docx.read_bytes(), "ke-hoach.pdf")
+    assert "REF001" in html
+
+
+def test_render_failure_is_a_message(seed):
+    engine_ready()
+
+    def broken_render(result, fmt, lang):
+        raise RuntimeError("template exploded")
+
+    client = create_app(render_fn=broken_render).test_client()
+    r = post(client, seed("000").read_bytes(), "a.txt")
+    assert r.status_code == 303
+    page = client.get(r.headers["Location"])
+    assert page.status_code == 500
+    html = page.get_data(as_text=True)
+    assert "Lỗi nội bộ" in alert(html) and "template exploded" not in html
+
+
 def test_plan_text_and_name_escaped(real_client, seed):
     text = seed("004").read_text(encoding="utf-8")
     evil = "<script>alert('x')</script>"
