@@ -252,18 +252,23 @@ def nq57_group_of(title: str | None) -> str | None:
     if not t:
         return None
     best, best_s = None, 0.0
+    padded = f" {t} "
     for g in ref.groups:
-        cands = [g["title"], g.get("short", "")] + list(g.get("keywords") or [])
-        cands += _OFFICIAL_HEADINGS.get(g["id"], [])
-        for c in cands:
-            if not c:
-                continue
-            s = fuzz.token_set_ratio(t, squash(c))
-            if len(squash(c).split()) <= 2:
-                s = min(s, 70.0)  # a one-word keyword is weak evidence
-            if s > best_s:
-                best, best_s = g["id"], s
-    return best if best_s >= 72 else None
+        # a group keyword of 2+ words found as a phrase in the title
+        for k in g.get("keywords") or []:
+            kk = squash(k)
+            if len(kk.split()) >= 2 and f" {kk} " in padded and 80 + len(kk) / 100 > best_s:
+                best, best_s = g["id"], 80 + len(kk) / 100
+        # or the title resembles the group's title or official heading
+        for c in [g["title"]] + _OFFICIAL_HEADINGS.get(g["id"], []):
+            cw = set(squash(c).split())
+            shared = len(cw & set(t.split()))
+            # token_set_ratio is 100 for any subset: only trust it on real overlap
+            sc = fuzz.token_set_ratio(t, squash(c)) if shared >= 0.5 * len(cw) else \
+                fuzz.token_sort_ratio(t, squash(c))
+            if sc > best_s:
+                best, best_s = g["id"], sc
+    return best if best_s >= 75 else None
 
 
 # NQ 57 section III/IV headings as short folded cues (facts: official headings)
@@ -311,7 +316,9 @@ def auto_keywords(text: str, doc_freq: Counter | None = None, n_docs: int = 1,
     for w in words:
         k = squash(w)
         content.append(None if (not k or k in stop or k.isdigit() or len(k) < 2) else w)
-    compounds = [w for w in content if w and " " in w.strip()]
+    func = {"và", "của", "các", "những", "với", "cho", "về", "trong", "theo", "là"}
+    compounds = [w for w in content if w and " " in w.strip()
+                 and w.split()[0].lower() not in func and w.split()[-1].lower() not in func]
     uniq: list[str] = []
     for w in compounds:
         if squash(w) not in [squash(u) for u in uniq]:
@@ -341,6 +348,12 @@ def auto_keywords(text: str, doc_freq: Counter | None = None, n_docs: int = 1,
         cur = []
     synonyms = [r for r in runs if not any(squash(k) == squash(r) for k in keywords)][:4]
     context = [w for w in ranked[len(keywords):]][:6]
+    if not keywords:
+        # every compound was generic: the opening words stand for the task
+        words_only = [w for w in words if re.search(r"\w", w)]
+        head = " ".join(words_only[:8]).lower()
+        keywords = synonyms[:2] or ([head] if head else [])
+        synonyms = synonyms[2:]
     return keywords, synonyms, context
 
 
@@ -353,7 +366,28 @@ def _short_title(text: str, limit: int = 90) -> str:
     return cut.rstrip(",;:") + " …"
 
 
-def _target_from_indicator(ind, set_id: str, n: int, group_of) -> dict[str, Any]:
+_BODY = re.compile(r"^(bộ|văn phòng|ngân hàng|cơ quan|sở|phòng|ubnd|ủy ban|trung tâm|công an|ban|"
+                   r"các bộ|chính phủ|tổng cục|cục)\b", re.I)
+
+
+def _unit_and_owner(plan, ind) -> tuple[str | None, str | None]:
+    """(unit of measure, owner) of an indicator; when the extractor put the
+    unit column into ``owner`` (a bare "Đơn vị" header), take the owner from
+    the row's last body-like cell instead."""
+    measure, owner = ind.measure, ind.owner
+    if measure is None and owner and not _BODY.match(norm(owner).strip()):
+        measure, owner = owner, None
+        u = plan.units[ind.unit] if 0 <= ind.unit < len(plan.units) else None
+        if u is not None and u.cells:
+            for c in reversed(u.cells):
+                if _BODY.match(norm(c).strip()):
+                    owner = norm(c).strip()
+                    break
+    return measure, owner
+
+
+def _target_from_indicator(ind, set_id: str, n: int, group_of, plan=None) -> dict[str, Any]:
+    measure, owner = _unit_and_owner(plan, ind) if plan is not None else (ind.measure, ind.owner)
     comp = ind.comparator if ind.comparator in (">=", ">", "<=", "<", "=") else None
     value = ind.value
     if value is None:
@@ -365,9 +399,9 @@ def _target_from_indicator(ind, set_id: str, n: int, group_of) -> dict[str, Any]
         year = int(m.group(1)) if m else None
     num = (ind.number or str(n)).strip().rstrip(".")
     tid = f"{set_id}.t{re.sub(r'[^A-Za-z0-9_-]+', '_', num)}"
-    t = {"id": tid, "text": _short_title(norm(ind.text), 200), "unit": ind.measure or "",
+    t = {"id": tid, "text": _short_title(norm(ind.text), 200), "unit": measure or "",
          "value": value, "comparator": comp or "=", "year": year,
-         "owner": ind.owner, "confidence": "verified",
+         "owner": owner, "confidence": "verified",
          "source": {"document": set_id, "section": f"dòng {ind.loc.line}"}}
     g = group_of(ind.group)
     if g:
@@ -432,8 +466,14 @@ def import_document(path: str | Path, set_id: str, title: str | None = None) -> 
             "source": {"document": set_id, "section": f"{sec_title or ''} (dòng {t.loc.line})".strip()},
         }
         mandates.append({k: v for k, v in m.items() if v is not None})
-    targets = [_target_from_indicator(ind, set_id, i, group_of)
-               for i, ind in enumerate(plan.indicators, start=1)]
+    targets = []
+    last_year = None
+    for i, ind in enumerate(plan.indicators, start=1):
+        tg = _target_from_indicator(ind, set_id, i, group_of, plan)
+        if tg["year"] is None and last_year is not None:
+            tg["year"] = last_year  # rows under an "Đến năm 2030" heading
+        last_year = tg["year"] if tg["year"] is not None else last_year
+        targets.append(tg)
     seen: set[str] = set()
     for tg in targets:
         while tg["id"] in seen:

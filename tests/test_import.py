@@ -1,0 +1,136 @@
+"""Importing mandate documents as reference sets (checker.mandates.import_document,
+``plancheck reference import``) on the NQ 57 / NQ 03 transcriptions."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from checker.cmd_reference import command
+from checker.errors import PlanError
+from checker.mandates import dump_set, import_document, load_set, schema_json
+
+
+@pytest.fixture(scope="module")
+def annex2(request):
+    from conftest import REFTEXTS
+
+    p = REFTEXTS / "nq03-nq-cp-2025-annex2-tasks.md"
+    if not p.exists():
+        pytest.skip("../shared/reference-texts/nq03-nq-cp-2025-annex2-tasks.md is absent")
+    return import_document(p, "nq03-pl2")
+
+
+def test_annex2_gives_about_140_mandates_with_leads_and_deadlines(annex2):
+    jsonschema.validate(annex2, schema_json())
+    ms = annex2["mandates"]
+    assert 135 <= len(ms) <= 145
+    with_lead = [m for m in ms if m.get("lead")]
+    with_deadline = [m for m in ms if m.get("deadline")]
+    assert len(with_lead) >= 0.95 * len(ms)
+    assert len(with_deadline) >= 0.9 * len(ms)
+    # numbered as in the annex
+    ids = {m["id"]: m for m in ms}
+    t7 = ids["nq03-pl2.007"]
+    assert "địa phương" in t7["lead"] and t7["deadline"] == "01/2025"
+    assert "commune" in t7["level"] and "province" in t7["level"]
+    t1 = ids["nq03-pl2.001"]
+    assert t1["level"] == ["ministry"] and "Ban Tuyên giáo Trung ương" in t1["partners"]
+    assert t1["product"].startswith("Quyết định")
+
+
+def test_annex2_sections_map_onto_the_seven_groups(annex2):
+    groups = Counter(m["group"] for m in annex2["mandates"])
+    assert set(groups) == {"III.1", "III.2", "III.3", "III.4", "III.5", "III.6", "III.7"} or \
+        set(groups) >= {"III.1", "III.2", "III.3", "III.5", "III.6", "III.7"}
+    ids = {m["id"]: m for m in annex2["mandates"]}
+    assert ids["nq03-pl2.003"]["group"] == "III.1"
+    assert ids["nq03-pl2.040"]["group"] == "III.2"
+
+
+def test_annex2_keywords_are_extracted(annex2):
+    for m in annex2["mandates"]:
+        assert m["keywords"], m["id"]
+        assert all(k.strip() for k in m["keywords"])
+    ids = {m["id"]: m for m in annex2["mandates"]}
+    kw3 = " ".join(ids["nq03-pl2.003"]["keywords"] + ids["nq03-pl2.003"]["synonyms"])
+    assert "học tập" in kw3 or "nền tảng" in kw3
+
+
+def test_imported_set_round_trips_and_matches_a_commune_plan(tmp_path, annex2, seed):
+    from checker.match import match
+    from checker.pipeline import extract
+
+    f = tmp_path / "nq03-pl2.yaml"
+    f.write_text(dump_set(annex2), encoding="utf-8")
+    ms = load_set(str(f))
+    assert len(ms.mandates) == len(annex2["mandates"])
+    plan = extract(seed("000"))  # seed 000 follows NQ 03's wording closely
+    cov = match(plan.tasks, [ms])
+    covered = [s for s in cov.mandates if s.status == "covered"]
+    # among the tasks the annex gives localities, the seed carries many
+    local = [s for s in cov.mandates if s.status != "not-applicable"]
+    assert len(covered) >= 0.25 * len(local), (len(covered), len(local))
+
+
+def test_annex1_gives_about_41_targets(reftext):
+    d = import_document(reftext("nq03-nq-cp-2025-annex1-targets.md"), "nq03-pl1")
+    jsonschema.validate(d, schema_json())
+    ts = d["targets"]
+    top = [t for t in ts if re.fullmatch(r"nq03-pl1\.t\d+", t["id"])]
+    assert 38 <= len(top) <= 44
+    years = Counter(t["year"] for t in top)
+    assert years[2030] >= 30 and years[2045] >= 5
+    by = {t["id"]: t for t in ts}
+    assert by["nq03-pl1.t10"]["value"] == 30 and by["nq03-pl1.t10"]["comparator"] == ">="
+    assert by["nq03-pl1.t10"]["unit"] == "% GDP"
+    assert by["nq03-pl1.t11_1"]["value"] == 80
+    assert by["nq03-pl1.t4"]["owner"].startswith("Bộ")
+
+
+def test_programme_imports_with_groups(reftext):
+    d = import_document(reftext("nq03-nq-cp-2025-programme.md"), "nq03-ct")
+    jsonschema.validate(d, schema_json())
+    groups = Counter(m["group"] for m in d["mandates"])
+    assert len(d["mandates"]) >= 90
+    for g in ("III.1", "III.2", "III.3", "III.4", "III.5", "III.6", "III.7"):
+        assert groups[g] >= 1, g
+
+
+def test_nq57_imports_as_a_valid_set(reftext):
+    d = import_document(reftext("nq57-nq-tw-2024.md"), "nq57-ban-chep")
+    jsonschema.validate(d, schema_json())
+    assert len(d["mandates"]) >= 10
+
+
+def test_import_bad_id_and_empty_file(tmp_path):
+    p = tmp_path / "x.txt"
+    p.write_text("Không có gì ở đây.\n", encoding="utf-8")
+    with pytest.raises(PlanError):
+        import_document(p, "Bad Id!")
+    with pytest.raises(PlanError):
+        import_document(p, "ok-id")
+
+
+def test_cli_reference_import_list_show(tmp_path, reftext):
+    src = reftext("nq03-nq-cp-2025-annex1-targets.md")
+    r = CliRunner()
+    out = tmp_path / "pl1.yaml"
+    res = r.invoke(command, ["import", str(src), "--id", "pl1", "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert data["id"] == "pl1" and data["targets"]
+    res = r.invoke(command, ["import", str(src), "--id", "pl1", "--title", "Phụ lục I"])
+    assert res.exit_code == 0 and "title: Phụ lục I" in res.output
+    res = r.invoke(command, ["list"])
+    assert res.exit_code == 0 and "nq57" in res.output and "nq71" in res.output
+    res = r.invoke(command, ["show", "nq57"])
+    assert res.exit_code == 0 and "nq57.III.5.04" in res.output
+    res = r.invoke(command, ["show", "nope"])
+    assert res.exit_code == 2 and "nope" in res.output
+    res = r.invoke(command, ["import", str(tmp_path / "missing.md"), "--id", "x", "--lang", "en"])
+    assert res.exit_code == 2 and "not found" in res.output.lower()

@@ -1,0 +1,162 @@
+"""Reference sets: schema, ids, levels, inheritance, own wording."""
+from __future__ import annotations
+
+import json
+import re
+
+import jsonschema
+import pytest
+import yaml
+
+from checker.errors import PlanError
+from checker.mandates import (LEVELS, abbreviations, available_sets, load_set, nq57_group_of,
+                              schema_json)
+from checker.normalize import squash
+from checker.resources import read_text
+
+from conftest import REFTEXTS
+
+NQ57_GROUPS = ["III.1", "III.2", "III.3", "III.4", "III.5", "III.6", "III.7"]
+
+
+def raw(set_id: str) -> dict:
+    return yaml.safe_load(read_text("reference", f"{set_id}.yaml"))
+
+
+def test_installed_sets():
+    assert {"nq57", "nq03", "nq71"} <= set(available_sets())
+    assert "abbreviations" not in available_sets()
+
+
+@pytest.mark.parametrize("set_id", ["nq57", "nq03", "nq71"])
+def test_every_set_validates_against_the_schema(set_id):
+    schema = schema_json()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(raw(set_id), schema)
+
+
+@pytest.mark.parametrize("set_id", ["nq57", "nq03", "nq71"])
+def test_ids_unique_and_groups_declared(set_id):
+    ms = load_set(set_id)
+    ids = [m.id for m in ms.mandates]
+    assert len(ids) == len(set(ids))
+    assert all(i.startswith(set_id + ".") for i in ids)
+    declared = {g["id"] for g in ms.groups}
+    assert {m.group for m in ms.mandates} <= declared
+    for m in ms.mandates:
+        assert m.level and set(m.level) <= set(LEVELS)
+        assert m.anchors, f"{m.id} has no keywords"
+        assert m.source.get("document")
+
+
+def test_nq57_has_the_seven_groups_with_items_and_targets():
+    ms = load_set("nq57")
+    assert [g["id"] for g in ms.groups][:7] == NQ57_GROUPS
+    for g in NQ57_GROUPS:
+        n = sum(m.group == g for m in ms.mandates)
+        assert 4 <= n <= 14, (g, n)
+    targets = ms.targets + [t for m in ms.mandates for t in m.targets]
+    by_id = {t.get("id"): t for t in targets if t.get("id")}
+    # facts from reference-facts §1.4–1.5
+    assert by_id["nq57.II.1.07"]["value"] == 30 and by_id["nq57.II.1.07"]["year"] == 2030
+    assert by_id["nq57.II.2.01"]["value"] == 50 and by_id["nq57.II.2.01"]["year"] == 2045
+    assert by_id["nq57.II.1.13"]["value"] == 3
+    assert by_id["nq57.II.1.08"]["value"] == 80
+    assert by_id["nq57.II.1.14"]["unit"] == "người/vạn dân"
+    for t in targets:
+        assert t["comparator"] in (">=", ">", "<=", "<", "=", "~", "qualitative")
+
+
+def test_communes_are_not_asked_to_amend_national_laws():
+    ms = load_set("nq57")
+    law = ms.mandate("nq57.III.2.01")
+    assert "commune" not in law.level
+    commune = [m for m in ms.mandates if "commune" in m.level]
+    # the commune-relevant duties the plans should carry
+    ids = {m.id for m in commune}
+    for must in ("nq57.III.1.01", "nq57.III.1.02", "nq57.III.1.07", "nq57.III.5.04",
+                 "nq57.III.5.05", "nq57.III.5.06", "nq57.III.5.10", "nq57.III.6.01",
+                 "nq57.III.3.01", "nq57.IV.01"):
+        assert must in ids
+
+
+def test_nq71_says_what_is_unknown_and_carries_nq03_as_belief():
+    data = raw("nq71")
+    assert data["status"]["confidence"] == "belief"
+    assert any("chưa được xác nhận" in u for u in data["status"]["unknown"])
+    assert any("Bộ Khoa học và Công nghệ" in k for k in data["status"]["known"])
+    ms = load_set("nq71")
+    carried = [m for m in ms.mandates if "kế thừa" in (m.note or "")]
+    assert len(carried) == len(load_set("nq03").mandates)
+    assert all(m.confidence == "belief" for m in carried)
+    assert all(m.id.startswith("nq71.") for m in ms.mandates)
+    assert ms.mandate("nq71.A2.096").source["via"] == "71/NQ-CP@2025"
+
+
+def test_nq03_locality_tasks_have_deadlines_from_annex2():
+    ms = load_set("nq03")
+    assert ms.mandate("nq03.A2.007").deadline == "01/2025"
+    assert ms.mandate("nq03.A2.121").deadline == "03/2026"
+    t = {x["id"]: x for x in ms.targets}
+    assert t["nq03.A1.11.2"]["value"] == 90
+    assert t["nq03.A1.11.3"]["confidence"] == "belief"  # cut-off row in the transcription
+
+
+def test_abbreviations_cover_the_common_ones():
+    ab = abbreviations()
+    for k in ("CĐS", "KHCN", "KH&CN", "ĐMST", "DVCTT", "TTHC", "CSDL", "CBCCVC", "IOC", "AI"):
+        assert k in ab
+
+
+def test_unknown_set_is_a_plan_error():
+    with pytest.raises(PlanError) as e:
+        load_set("nq999")
+    assert "nq57" in e.value.en
+
+
+def test_set_file_path_is_accepted(tmp_path):
+    p = tmp_path / "tinh-1-2026.yaml"
+    data = raw("nq03")
+    data["id"] = "tinh-1-2026"
+    data.pop("targets")
+    for m in data["mandates"]:
+        m["id"] = m["id"].replace("nq03.", "tinh-1-2026.")
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    ms = load_set(str(p))
+    assert ms.id == "tinh-1-2026" and len(ms.mandates) == len(data["mandates"])
+
+
+def test_malformed_set_file_is_a_plan_error(tmp_path):
+    p = tmp_path / "bad.yaml"
+    p.write_text("id: bad\ntitle: x\nmandates: [{id: 1}]\n", encoding="utf-8")
+    with pytest.raises(PlanError):
+        load_set(str(p))
+
+
+def test_group_mapping_of_section_titles():
+    assert nq57_group_of("7. Tăng cường hợp tác trong phát triển khoa học, công nghệ, đổi mới sáng tạo") == "III.7"
+    assert nq57_group_of("Phát triển, trọng dụng nhân lực chất lượng cao đáp ứng yêu cầu") == "III.4"
+    assert nq57_group_of("Khẩn trương, quyết liệt hoàn thiện thể chế; xoá bỏ mọi tư tưởng") == "III.2"
+    assert nq57_group_of("Danh sách khen thưởng cuối năm") is None
+
+
+def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+# the official name of the field is a term, not a sentence
+FIELD = "khoa hoc cong nghe doi moi sang tao va chuyen doi so"
+
+
+def test_descriptions_are_in_our_own_words():
+    """No description repeats 12 words in a row from the transcriptions
+    (the field's official name counts as one word)."""
+    if not REFTEXTS.is_dir():
+        pytest.skip("../shared/reference-texts/ is absent")
+    ref = set()
+    for f in REFTEXTS.glob("*.md"):
+        ref |= _ngrams(squash(f.read_text(encoding="utf-8")).replace(FIELD, "FIELD").split(), 12)
+    for sid in ("nq57", "nq03", "nq71"):
+        for m in load_set(sid).mandates:
+            grams = _ngrams(squash(m.description).replace(FIELD, "FIELD").split(), 12)
+            assert not (grams & ref), f"{m.id} copies the source text"
