@@ -394,8 +394,9 @@ def _commune_of(header: Header | None) -> str | None:
 
 
 @lru_cache(maxsize=2048)
-def _issuer_place(issuer: str | None, commune: str | None) -> str:
-    """Place key for local ids: 'UBND tỉnh Đồng Nai' → 'dong-nai'; 'UBND xã' → the plan's commune."""
+def _issuer_place(issuer: str | None, commune: str | None, province: str | None = None) -> str:
+    """Place key for local ids: 'UBND tỉnh Đồng Nai' → 'dong-nai'; 'UBND xã' → the
+    plan's commune; 'UBND tỉnh' / 'Tỉnh ủy' → the one province the plan names."""
     if not issuer:
         return ""
     n = norm(issuer)
@@ -404,7 +405,20 @@ def _issuer_place(issuer: str | None, commune: str | None) -> str:
         return place_key(m.group(1))
     if re.search(r"(?i:\bxã\b|\bphường\b|đảng ủy$)", n) and commune:
         return place_key(commune)
+    if re.search(r"(?i:\btỉnh\b|tỉnh ủy|\bthành phố\b|thành ủy)", n) and province:
+        return province
     return ""
+
+
+def _provinces_named(cits: list[Citation]) -> set[str]:
+    """Place keys of the provinces named in issuers ('UBND tỉnh Đồng Nai', 'Tỉnh ủy Quảng Ngãi')."""
+    out = set()
+    for c in cits:
+        if c.issuer and re.search(r"(?i:\btỉnh\b|tỉnh ủy|\bthành phố\b|thành ủy)\s+[A-ZĐ]", norm(c.issuer)):
+            p = _issuer_place(c.issuer, None)
+            if p:
+                out.add(p)
+    return out
 
 
 # ------------------------------------------------------------------ public API
@@ -510,6 +524,8 @@ def _resolve(cits: list[Citation], raws: list[_Raw], cat: Catalog, commune: str 
     # provinces / communes the plan names explicitly: a local document of the
     # catalogue cited with a generic issuer ("UBND tỉnh") resolves only inside them
     places = {p for p in (_issuer_place(c.issuer, None) for c in cits) if p}
+    provinces = _provinces_named(cits)
+    province = next(iter(provinces)) if len(provinces) == 1 else None
     if commune:
         places.add(place_key(commune))
     for c, r in zip(cits, raws):
@@ -531,7 +547,7 @@ def _resolve(cits: list[Citation], raws: list[_Raw], cat: Catalog, commune: str 
             year = next(iter(ys))
         c.doc_id = _catalog_id(cat, c, year, places)
         if c.doc_id is None and "ambiguous" not in c.warnings:
-            c.doc_id = local_id(c.number, year, _issuer_place(c.issuer, commune))
+            c.doc_id = local_id(c.number, year, _issuer_place(c.issuer, commune, province))
     # local ids: one document cited with and without its issuer is one document
     _merge_local(cits)
     # aliases, then short forms

@@ -472,3 +472,13 @@ def test_named_law_picks_the_version_by_year():
     bare = one("theo Luật Tổ chức chính quyền địa phương")
     assert bare.doc_id is None and "ambiguous" in bare.warnings
     assert one("Căn cứ Luật Khoa học và Công nghệ năm 2013;").doc_id == "29/2013/QH13@2013"
+
+
+def test_generic_provincial_issuer_takes_the_province_the_plan_names():
+    cs = cites("Căn cứ Kế hoạch số 3/KH-UBND ngày 01/02/2025 của UBND tỉnh Hà Tĩnh;",
+               "Căn cứ Kế hoạch số 8/KH-UBND ngày 01/3/2025 của UBND tỉnh;")
+    assert cs[1].doc_id == "8/KH-UBND@2025~ha-tinh"
+    two = cites("Căn cứ Kế hoạch số 3/KH-UBND ngày 01/02/2025 của UBND tỉnh Hà Tĩnh;",
+                "Căn cứ Kế hoạch số 4/KH-UBND ngày 01/02/2025 của UBND tỉnh Nghệ An;",
+                "Căn cứ Kế hoạch số 8/KH-UBND ngày 01/3/2025 của UBND tỉnh;")
+    assert two[2].doc_id == "8/KH-UBND@2025"

@@ -176,3 +176,26 @@ def test_graph_command(seed, tmp_path):
     assert r.exit_code == 2 and "Không tìm thấy" in r.output
     r = runner.invoke(command, [str(seed("000")), "--as-of", "31-31-2025", "--lang", "en"])
     assert r.exit_code == 2 and "Invalid date" in r.output
+
+
+def _plan(name: str, *lines: str) -> Plan:
+    units = finish([Unit(index=i, text=t, loc=Location(i + 1, f"dòng {i + 1}")) for i, t in enumerate(lines)])
+    cits = extract_citations(units)
+    return Plan(source=name, format="txt", units=units, header=Header(date=PartialDate(2025, 4, 10)),
+                citations=cits, documents=document_list(cits))
+
+
+def test_communes_join_through_a_provincial_plan_the_catalogue_does_not_know():
+    a = _plan("xa-a.txt", "Căn cứ Kế hoạch số 17/KH-UBND ngày 02/3/2025 của UBND tỉnh Hà Tĩnh về thực hiện "
+                          "Nghị quyết số 03/NQ-CP ngày 09/01/2025 của Chính phủ;")
+    b = _plan("xa-b.txt", "Căn cứ Kế hoạch số 17/KH-UBND ngày 02/3/2025 của Ủy ban nhân dân tỉnh Hà Tĩnh;")
+    g = build_graph([a, b])
+    shared = "17/KH-UBND@2025~ha-tinh"
+    assert set(g.predecessors(shared)) == {"plan:xa-a.txt", "plan:xa-b.txt"}
+    assert g.nodes[shared]["level"] == "province" and g.nodes[shared]["in_catalog"] is False
+    # plan b reaches NQ 57 only through what plan a says the provincial plan implements
+    assert ["plan:xa-b.txt", shared, "03/NQ-CP@2025", "57-NQ/TW@2024"] in chain_to(g, "plan:xa-b.txt")
+    # both rely on NQ 03 after NQ 71 took effect (plans dated 10/04/2025)
+    sup = superseded_links(g)
+    assert {(s["plan"], s["document"]) for s in sup} == {("plan:xa-a.txt", "03/NQ-CP@2025"),
+                                                          ("plan:xa-b.txt", "03/NQ-CP@2025")}
