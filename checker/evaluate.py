@@ -532,9 +532,18 @@ def _adapt_issue(ctx: Ctx, it: dict[str, Any]) -> list[dict[str, Any]]:
             seen.add(c.unit)
             v = dict(vals, date=_vn_date(c.date.iso()), other_date=_vn_date(right),
                      other_line=ref.loc.line)
+            details = []
             if data.get("catalog_date") == right:
-                v["detail"] = (f"The document catalogue gives {_vn_date(right)}." if ctx.lang == "en"
+                details.append(f"The document catalogue gives {_vn_date(right)}." if ctx.lang == "en"
                                else f"Danh mục văn bản ghi ngày {_vn_date(right)}.")
+            owner = _undated_parent(ctx, c)
+            if owner is not None:
+                details.append(
+                    f"If {_vn_date(c.date.iso())} is the date of {owner.number}, write it right after that number."
+                    if ctx.lang == "en" else
+                    f"Nếu {_vn_date(c.date.iso())} là ngày của {owner.number} thì cần ghi ngay sau số của văn bản đó.")
+            if details:
+                v["detail"] = " ".join(details)
             out.append({"kind": kind, "unit": c.unit, "start": c.start, "end": c.end, "values": v})
         return out
     if kind == "issuer-conflict" and cits:
@@ -561,6 +570,17 @@ def _adapt_issue(ctx: Ctx, it: dict[str, Any]) -> list[dict[str, Any]]:
         vals["date"] = _vn_date(data.get("date"))
         vals["catalog_date"] = _vn_date(data.get("catalog_date"))
     return [dict(base, values=vals)]
+
+
+def _undated_parent(ctx: Ctx, c: Any) -> Any:
+    """The undated citation whose title holds ``c`` ("NQ 11/NQ-CP sửa đổi NQ
+    71/NQ-CP ngày 14/01/2026": the date may be NQ 11's)."""
+    if c.parent is None or not (0 <= c.parent < len(ctx.plan.citations)):
+        return None
+    p = ctx.plan.citations[c.parent]
+    if p.date is None and p.number and p.unit == c.unit:
+        return p
+    return None
 
 
 def _derive_issues(ctx: Ctx) -> list[dict[str, Any]]:

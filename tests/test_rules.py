@@ -130,3 +130,13 @@ def test_rules_command_lists_and_explains():
     assert "71/NQ-CP" in r.output and "Basis" in r.output and "Fixtures" in r.output
     r = CliRunner().invoke(rules_command, ["--explain", "NOPE999"])
     assert r.exit_code == 2
+
+
+def test_rules_readme_is_up_to_date():
+    from pathlib import Path
+
+    from checker.cmd_rules import rules_markdown
+
+    readme = Path(__file__).resolve().parent.parent / "rules" / "README.md"
+    assert readme.read_text(encoding="utf-8") == rules_markdown(), \
+        "rules/README.md is stale: run `plancheck rules --format md > rules/README.md`"
