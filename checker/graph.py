@@ -277,6 +277,8 @@ def superseded_links(g: nx.DiGraph, as_of: dt.date | None = None, cat: Catalog |
                     "direct": g.has_edge(pid, node),
                     "relation": first.type, "effective": first.effective,
                     "replaced_by": [t for t, _ in chain], "current": chain[-1][0],
+                    # does the plan also cite a newer version itself?
+                    "successor_cited": any(g.has_edge(pid, t) for t, _ in chain),
                     "confidence": _weakest([r.confidence or cat.get(t).confidence if cat.get(t) else None
                                             for t, r in chain] + [cat.get(node).confidence]),
                     "as_of": day.isoformat(), "as_of_basis": basis,

@@ -89,6 +89,7 @@ def test_superseded_links(graph):
     assert s004 and s004[0]["document"] == "03/NQ-CP@2025"
     assert s004[0]["replaced_by"] == ["71/NQ-CP@2025"] and s004[0]["confidence"] == "verified"
     assert s004[0]["as_of"] == "2025-09-05" and s004[0]["as_of_basis"] == "lower-bound"
+    assert s004[0]["direct"] is True and s004[0]["successor_cited"] is True  # line 47 names NQ 71
     # seed 000 was written in March 2025: nothing superseded at its own date ...
     assert not [s for s in sup if s["plan"] == pid(g, "000")]
     # ... but re-checked at 01/01/2026, NQ 03 (and its district plan's basis) is outdated
