@@ -116,3 +116,29 @@ def test_wrapped_prose_is_joined_but_items_are_not(tmp_path):
     assert [u.text for u in res.units] == text.split("\n")
     assert res.units[1].loc.line > 2  # the first paragraph took two printed lines
     assert any("nối" in n for n in res.notes)
+
+
+def test_two_column_header_keeps_a_tab(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("dv", fname=find_font())
+    pdf.set_font("dv", size=11)
+    pdf.add_page()
+    for y, left, right in [(20, "ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                           (26, "XÃ TÂN HÒA", "Độc lập - Tự do - Hạnh phúc"),
+                           (34, "Số: /KH-UBND", "Tân Hòa, ngày 10 tháng 4 năm 2026")]:
+        pdf.text(20, y, left)
+        pdf.text(95, y, right)
+    pdf.text(90, 50, "KẾ HOẠCH")
+    pdf.text(20, 60, "Nội dung kế hoạch gồm các nhiệm vụ sau đây.")
+    p = tmp_path / "hdr.pdf"
+    pdf.output(str(p))
+    res = read(p)
+    assert [u.text for u in res.units] == [
+        "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "XÃ TÂN HÒA\tĐộc lập - Tự do - Hạnh phúc",
+        "Số: /KH-UBND\tTân Hòa, ngày 10 tháng 4 năm 2026",
+        "KẾ HOẠCH",
+        "Nội dung kế hoạch gồm các nhiệm vụ sau đây.",
+    ]

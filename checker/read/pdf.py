@@ -8,6 +8,9 @@ edge of the text column, this one starts at the left edge without a list
 marker) is joined to it, across a page break too, so a paragraph wrapped by
 the layout is one unit again, as in the Word original.
 
+A printed line holding two columns side by side (issuer | motto) keeps a tab
+between them, as a text copy of the document does.
+
 ``loc.line`` counts printed lines and table rows of the whole document
 (1-based; a joined paragraph keeps the number of its first line) and
 ``loc.human`` is ``"trang P, dòng L"`` (L counts lines and rows on that page)
@@ -117,13 +120,43 @@ def _page_items(page) -> list[tuple[float, float, str, object]]:
             rest = rest.outside_bbox(t.bbox, relative=False, strict=False)
         except ValueError:
             pass
-    for ln in rest.extract_text_lines(strip=True, return_chars=False):
-        text = unicodedata.normalize("NFC", ln["text"])
+    for ln in rest.extract_text_lines(strip=True, return_chars=True):
+        text = unicodedata.normalize("NFC", _columns(ln) or ln["text"])
         if text.strip():
             items.append((ln["top"], ln["x0"], "line",
                           (text, ln["top"], ln["bottom"], ln["x1"], ln["x0"])))
     items.sort(key=lambda it: (round(it[0], 1), it[1]))
     return items
+
+
+def _columns(line) -> str | None:
+    """The text of a printed line that holds two columns side by side (the
+    issuer and the national motto at the top of a plan), with a tab between
+    the columns as in a text copy; None for an ordinary line."""
+    chars = [c for c in line.get("chars", []) if c.get("text")]
+    if len(chars) < 2:
+        return None
+    size = max(float(chars[0].get("size") or 10.0), 1.0)
+    big = max(3 * size, 24.0)
+    out: list[str] = []
+    prev = None
+    pending_space = False
+    split = False
+    for c in chars:
+        if c["text"].isspace():
+            pending_space = True
+            continue
+        if prev is not None:
+            gap = float(c["x0"]) - float(prev["x1"])
+            if gap > big:
+                out.append("\t")
+                split = True
+            elif pending_space or gap > 0.25 * size:
+                out.append(" ")
+        out.append(c["text"])
+        prev = c
+        pending_space = False
+    return "".join(out) if split else None
 
 
 def read_pdf(data: bytes) -> ReadResult:
@@ -256,6 +289,8 @@ def _continues(prev, cur, left: float, right: float, same_page: bool) -> bool:
     """
     ptext, ptop, pbottom, px1, px0 = prev
     ctext, ctop, cbottom, cx1, cx0 = cur
+    if "\t" in ptext or "\t" in ctext:
+        return False  # lines in two columns (the header block) stand alone
     width = right - left
     if width <= 0 or px1 < right - max(45.0, 0.12 * width):
         return False
