@@ -44,21 +44,16 @@ DOC_TYPES = [
 # abbreviations written before a number ("NQ 57", "QĐ số 1169/QĐ-TTg")
 TYPE_ABBR = {"NQ": "Nghị quyết", "NĐ": "Nghị định", "QĐ": "Quyết định", "KH": "Kế hoạch"}
 
-_TYPE_ALT = "|".join(re.escape(norm(t)) for t in sorted(DOC_TYPES, key=len, reverse=True))
-_TYPE = rf"(?P<type>(?i:{_TYPE_ALT})|(?:{'|'.join(TYPE_ABBR)}))"
 # number/symbol: 57-NQ/TW · 03/NQ-CP · 04/2025/NQ-CP · 20/2023/QH15 · 92/KHUBND · 57- NQ/TW
 _SEG = r"[A-ZĐ][A-Za-zĐđ&]*\d*"
 _NUM = (rf"(?P<num>\d{{1,5}})(?:\s*/\s*(?P<nyear>(?:19|20)\d{{2}}))?(?P<sp1>[ \t]*)(?P<sep>[-/])"
         rf"(?P<sp2>[ \t]*)(?P<sym>{_SEG}(?:[-/]{_SEG})*)")
 _NO = r"(?:(?i:số)\s*:?\s*)?"
 
-TYPED_RE = re.compile(rf"(?<![\w])(?:{_TYPE})\s+{_NO}{_NUM}(?![\w])")
-SHORT_RE = re.compile(rf"(?<![\w])(?:{_TYPE})\s+{_NO}(?P<short>\d{{1,3}})(?![\d\w]|\s*[-/]\s*[\dA-ZĐ]|[.,]\d)")
-# starts with \d (not a look-behind) so the regex engine can skip ahead fast
+# no leading look-behind, so the engine can skip ahead fast
 BARE_RE = re.compile(rf"{_NUM}(?![\w])")  # the character before is checked by _bare_start
 LAW_RE = re.compile(rf"(?<![\w])(?P<type>(?:Bộ )?Luật)(?P<lname>(?:\s+[^\s\d,;:()“”\"]+){{1,10}}?)\s+{_NO}{_NUM}(?![\w])")
 
-_DAY = r"(?P<d>\d{1,2})?"
 _DATE_NUM = r"(?P<d>\d{1,2})?\s*[/.-]\s*(?P<m>\d{1,2})?\s*[/.-]\s*(?P<y>(?:19|20)\d{2})(?!\d)"
 _DATE_WORDS = r"(?P<d>\d{1,2})?\s*(?i:tháng)\s*(?P<m>\d{1,2})?\s*(?i:năm)\s*(?P<y>(?:19|20)\d{2})(?!\d)"
 DATE_AFTER_RE = re.compile(
