@@ -389,7 +389,8 @@ def _run_text(r) -> str:
 
 def anchored_text(first, last) -> str:
     """The visible text of the runs from ``first`` to ``last`` in document order."""
-    body = first.getroottree().getroot()
+    p1, p2 = _para_of(first), _para_of(last)
+    body = p1 if p1 is not None and p1 is p2 else first.getroottree().getroot()
     out: list[str] = []
     on = False
     for leaf in body.iter(W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"):
@@ -401,6 +402,12 @@ def anchored_text(first, last) -> str:
         if on and r is last and leaf is _last_leaf(last):
             break
     return "".join(out)
+
+
+def _para_of(el):
+    while el is not None and el.tag != W + "p":
+        el = el.getparent()
+    return el
 
 
 def _visible(leaf) -> bool:

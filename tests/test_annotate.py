@@ -350,6 +350,26 @@ def test_comment_text_has_message_and_suggestion(tmp_path):
     assert c.author == "Reviewer A"
 
 
+def test_finding_on_an_empty_paragraph_gets_an_empty_range(tmp_path):
+    src = tmp_path / "e.docx"
+    d = docx.Document()
+    d.add_paragraph("KẾ HOẠCH")
+    d.add_paragraph("Chuyển đổi số năm 2026")
+    d.add_paragraph("")
+    d.add_paragraph("I. MỤC ĐÍCH, YÊU CẦU")
+    d.save(str(src))
+    plan = _plan(src)
+    empty = next(u for u in plan.units if not u.text)
+    f = Finding(rule="STR001", category="structure", severity="info", message="Thiếu mục",
+                unit=empty.index)
+    out = tmp_path / "e.rev.docx"
+    rep = annotate(src, out, result=_result(plan, [f]))
+    assert rep.placed[1].how == "unit"
+    cs = _comments_by_id(out)
+    assert cs[rep.placed[1].comment_id].anchored == ""
+    assert _units(out) == _units(src)
+
+
 # ---------------------------------------------- text, markdown, pdf plans
 
 def test_text_plan_becomes_a_new_docx(seed, tmp_path):
@@ -481,6 +501,15 @@ def test_cli_annotate(seed_docx, tmp_path):
     cs = read_comments(out)
     assert cs and all(c.author == "Văn phòng" for c in cs)
     assert "2026-01-01" in cs[0].text
+
+    out_en = tmp_path / "cli-en.docx"
+    r = CliRunner().invoke(command, [str(p), "-o", str(out_en), "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("Wrote ")
+    cs = read_comments(out_en)
+    assert cs[0].text.startswith("plancheck — review summary")
+    assert all(not c.text.startswith("[") or c.text.split("]")[0].split(" · ")[0]
+               in ("[ERROR", "[WARNING", "[NOTE") for c in cs)
 
     r = CliRunner().invoke(command, [str(tmp_path / "absent.docx")])
     assert r.exit_code == 2 and "Traceback" not in r.output
