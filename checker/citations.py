@@ -369,13 +369,21 @@ def _named_re(cat: Catalog) -> re.Pattern | None:
 
 
 # ------------------------------------------------------------------ annotate helpers
+_FIRST_SECTION = re.compile(r"^[\s#*]*(?:I\s*[.)/-]\s*)?(?i:mục đích|mục tiêu|sự cần thiết|đặc điểm|tình hình)")
+
+
 def _preamble_end(units: list[Unit]) -> int:
+    """Index of the first unit after the preamble (header, title, 'Căn cứ' lines):
+    the first 'I.' heading (in the text or in Word's numbering), a 'MỤC ĐÍCH' /
+    'MỤC TIÊU' heading, or the first table row."""
     for u in units:
-        if u.kind != "row" and _HEADING_I.match(u.norm or "") and u.index > 0:
+        if u.index == 0:
+            continue
+        t = u.norm or ""
+        if u.kind == "row" or _HEADING_I.match(t) or _FIRST_SECTION.match(t) or \
+                (u.numbering and re.match(r"^\s*I\s*[.)]", u.numbering)):
             return u.index
-        if u.kind == "row":
-            return u.index
-    return min(len(units), 15)
+    return len(units)
 
 
 def _commune_of(header: Header | None) -> str | None:
@@ -661,7 +669,7 @@ def _annotate(cits: list[Citation], raws: list[_Raw], units: list[Unit], header:
     for ui, idxs in by_unit.items():
         u = unit_of[ui]
         text = u.norm
-        basis = bool(_BASIS_START.match(text))
+        basis = u.index < pre_end and bool(_BASIS_START.match(text))
         stripped = text.strip(" #*").lower()
         in_title = bool(title_n and stripped and stripped in title_n)
         implements = (u.index < pre_end or in_title) and bool(_IMPL_START.match(text))

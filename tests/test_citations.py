@@ -482,3 +482,11 @@ def test_generic_provincial_issuer_takes_the_province_the_plan_names():
                 "Căn cứ Kế hoạch số 4/KH-UBND ngày 01/02/2025 của UBND tỉnh Nghệ An;",
                 "Căn cứ Kế hoạch số 8/KH-UBND ngày 01/3/2025 của UBND tỉnh;")
     assert two[2].doc_id == "8/KH-UBND@2025"
+
+
+def test_basis_only_in_the_preamble():
+    cs = cites("KẾ HOẠCH",
+               "Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị;",
+               "MỤC ĐÍCH, YÊU CẦU",
+               "Căn cứ Kế hoạch số 8/KH-UBND ngày 01/3/2025 của UBND xã, các phòng xây dựng kế hoạch.")
+    assert [c.role for c in cs] == ["basis", "mention"]
