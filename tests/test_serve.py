@@ -375,6 +375,23 @@ def test_render_failure_is_a_message(seed):
     assert "Lỗi nội bộ" in alert(html) and "template exploded" not in html
 
 
+def test_as_of_field_is_the_cli_option(real_client, seed):
+    """Seed 000 (March 2025) is clean of outdated references at its own date,
+    not when judged as of 2026-01-01 — the page's as-of field is --as-of."""
+    path = seed("000")
+
+    def categories(as_of: str) -> set[str]:
+        base, _ = check_and_follow(real_client, path.read_bytes(), path.name, as_of=as_of)
+        data = json.loads(real_client.get(base + "/download/json").get_data(as_text=True))
+        return {f["category"] for f in data["findings"]}
+
+    own = categories("")
+    later = categories("2026-01-01")
+    assert "outdated-reference" not in own and "abolished-body" not in own
+    assert {"outdated-reference", "abolished-body"} <= later
+    assert categories("01/01/2026") == later
+
+
 def test_plan_text_and_name_escaped(real_client, seed):
     text = seed("004").read_text(encoding="utf-8")
     evil = "<script>alert('x')</script>"
