@@ -56,6 +56,7 @@ class _Prepared:
     longer: str  # a longer cut: for the rescoring scorer
     topic: bool
     section_key: str
+    hits: list = field(default_factory=list)
 
 
 @dataclass
@@ -116,16 +117,31 @@ def mkey(phrase: str) -> str:
     return " ".join(_content(key(phrase).split()))
 
 
-def _prepare_task(t: Task, topic_matcher) -> _Prepared:
-    from .nlp import syllables
+def _prepare_task(t: Task, topic_matcher, matcher=None) -> _Prepared:
+    from .nlp import make_doc, syllables, vocab
 
     n = _quick_norm(t.text)
     words = _content(syllables(expand_abbreviations(n, normalised=True)))
     sq = " ".join(words)
     sec = _section_key(t.section_title or "")
-    topic = bool(topic_matcher.find(words)) or (bool(sec) and bool(topic_matcher.find(_content(sec.split()))))
-    return _Prepared(task=t, norm=n, words=words, short=sq[:160], longer=sq[:360], topic=topic,
+    doc = make_doc(words)
+    topic = bool(topic_matcher.matcher(doc)) or (bool(sec) and _section_topic(sec, topic_matcher))
+    prep = _Prepared(task=t, norm=n, words=words, short=sq[:160], longer=sq[:360], topic=topic,
                      section_key=sec)
+    if matcher is not None and words:
+        strings = vocab().strings
+        prep.hits = [(strings[mid], a, b) for mid, a, b in matcher.matcher(doc)]
+    return prep
+
+
+_SEC_TOPIC: dict[tuple[str, int], bool] = {}
+
+
+def _section_topic(sec: str, topic_matcher) -> bool:
+    k = (sec, id(topic_matcher))
+    if k not in _SEC_TOPIC:
+        _SEC_TOPIC[k] = bool(topic_matcher.find(_content(sec.split())))
+    return _SEC_TOPIC[k]
 
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]|</?sup>|\*\*")
@@ -202,13 +218,19 @@ _PURPOSE = {("nham",), ("de",), ("phuc", "vu"), ("gop", "phan"), ("tao", "dieu",
 PURPOSE_FACTOR = 0.6
 
 
+_PURPOSE_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
+    re.escape(" ".join(mk)) for mk in sorted(_PURPOSE, key=len, reverse=True)) + r")(?![a-z0-9])")
+
+
 def _purpose_start(words: list[str]) -> int:
     """Index of the first purpose marker after the opening words, or len(words)."""
-    for i in range(3, len(words)):
-        for mk in _PURPOSE:
-            if tuple(words[i:i + len(mk)]) == mk:
-                return i
-    return len(words)
+    if len(words) <= 3:
+        return len(words)
+    head = len(" ".join(words[:3])) + 1
+    m = _PURPOSE_RE.search(" ".join(words), head)
+    if not m:
+        return len(words)
+    return m.string.count(" ", 0, m.start())
 
 
 def _phrase_score(strong: list[tuple[str, float]], weak: list[str], factor: float,
@@ -232,13 +254,15 @@ def score_pairs(tasks: list[Task], set_ids: Iterable[str], level: str | None = N
     mds, matcher, topic_matcher, index = _set_data(tuple(set_ids))
     for md in mds:
         md.applicable = level is None or level in md.mandate.level
-    preps = [_prepare_task(t, topic_matcher) for t in tasks]
+    preps = [_prepare_task(t, topic_matcher, matcher) for t in tasks]
     real = [p for p in preps if p.task.source != "indicator"]
     plan_on_topic = bool(real) and sum(p.topic for p in real) / len(real) >= PLAN_TOPIC_SHARE
     pairs: dict[tuple[int, int], _Pair] = {}
     hits_by: dict[tuple[int, int], tuple[list, list]] = {}
     for ti, p in enumerate(preps):
-        hits = matcher.find(p.words)
+        hits = p.hits
+        if not hits:
+            continue
         p_start = _purpose_start(p.words)
         per: dict[int, list[tuple[str, int, int, bool]]] = {}
         for k, s, e in hits:
@@ -254,6 +278,7 @@ def score_pairs(tasks: list[Task], set_ids: Iterable[str], level: str | None = N
     # wording: cheap vectorised pass, then rescoring of candidates
     app = [i for i, md in enumerate(mds) if md.applicable]
     cand: set[tuple[int, int]] = set(hits_by)
+    top_pairs: set[tuple[int, int]] = set()
     if preps and app:
         cheap = process.cdist([p.short for p in preps], [mds[i].short for i in app],
                               scorer=fuzz.ratio, dtype=np.uint8, workers=1)
@@ -262,13 +287,19 @@ def score_pairs(tasks: list[Task], set_ids: Iterable[str], level: str | None = N
             np.tile(np.arange(len(preps))[:, None], (1, len(app)))
         for col, mi in enumerate(app):
             for ti in top[:, col]:
-                cand.add((int(ti), mi))
+                top_pairs.add((int(ti), mi))
+        cand |= top_pairs
+    group_cache: dict[tuple, bool] = {}
     for ti, mi in cand:
         p, md = preps[ti], mds[mi]
-        f = fuzz.token_set_ratio(p.longer, md.short) if p.longer else 0.0
         strong, weak = hits_by.get((ti, mi), ([], []))
-        group_hit = bool(p.section_key) and any(
-            f" {g} " in f" {p.section_key} " for g in md.group_keys)
+        f = fuzz.token_set_ratio(p.longer, md.short) if p.longer and (strong or (ti, mi) in top_pairs) \
+            else 0.0
+        gk = (ti, md.set_id, md.mandate.group)
+        if gk not in group_cache:
+            group_cache[gk] = bool(p.section_key) and any(
+                f" {g} " in f" {p.section_key} " for g in md.group_keys)
+        group_hit = group_cache[gk]
         factor = 1.0 if p.topic else (ON_TOPIC_PLAN_FACTOR if plan_on_topic else OFF_TOPIC_FACTOR)
         ph = _phrase_score(strong, weak, factor, group_hit)
         fz = f / 100.0 * factor
@@ -342,7 +373,7 @@ def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
 
     def excerpt(ti: int) -> str:
         if ti not in excerpts:
-            excerpts[ti] = _excerpt(norm(preps[ti].norm))
+            excerpts[ti] = _excerpt(preps[ti].norm)
         return excerpts[ti]
 
     by_mandate: dict[int, list[tuple[float, int]]] = {}
