@@ -302,7 +302,7 @@ class BodyRule:
     _compiled: list[re.Pattern] = field(default_factory=list, repr=False)
 
     def __post_init__(self):
-        self._compiled = [re.compile(norm(p), re.IGNORECASE) for p in self.patterns]
+        self._compiled = [re.compile(_norm_words(p), re.IGNORECASE) for p in self.patterns]
 
     @property
     def abolished_date(self) -> dt.date:
@@ -322,6 +322,12 @@ class BodyRule:
                 out.append((s, e, norm_text[s:e]))
         out.sort()
         return out
+
+
+def _norm_words(pattern: str) -> str:
+    """Put the words of a regex in the analysis form (NFC, one tone style)
+    without touching its syntax (normalize() would drop '$' and '**')."""
+    return re.sub(r"[^\W\d_]+", lambda m: norm(m.group(0)), pattern)
 
 
 @lru_cache(maxsize=1)
