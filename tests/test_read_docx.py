@@ -309,3 +309,59 @@ def test_content_controls_and_tracked_changes(tmp_path):
     d.save(tmp_path / "cc.docx")
     assert _texts(read(tmp_path / "cc.docx")) == [
         "Trong ô nội dung", "Giao Văn phòng HĐND và UBND theo dõi"]
+
+
+def _header_and_signature_doc(tmp_path):
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nXÃ TÂN HÒA"
+    t.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    t.cell(1, 0).text = "Số:    /KH-UBND"
+    t.cell(1, 1).text = "Tân Hòa, ngày    tháng 4 năm 2026"
+    from builders import blocks
+
+    for kind, payload in blocks(FIX_SAMPLE.read_text(encoding="utf-8").split("\n")[6:]):
+        if kind == "para":
+            d.add_paragraph(payload)
+            continue
+        data = d.add_table(rows=0, cols=len(payload[0]))
+        data.style = "Table Grid"
+        for r in payload:
+            for cell, value in zip(data.add_row().cells, r):
+                cell.text = value
+    s = d.add_table(rows=1, cols=2)
+    s.cell(0, 0).text = "Nơi nhận:\n- Sở Khoa học và Công nghệ;\n- Lưu: VT."
+    s.cell(0, 1).text = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nNguyễn Văn An"
+    p = tmp_path / "official.docx"
+    d.save(p)
+    return p
+
+
+FIX_SAMPLE = __import__("pathlib").Path(__file__).resolve().parent / "fixtures" / "read" / \
+    "sample_plan.txt"
+
+
+def test_header_and_signature_tables_read_as_paragraphs(tmp_path):
+    res = read(_header_and_signature_doc(tmp_path))
+    texts = _texts(res)
+    assert texts[:6] == ["ỦY BAN NHÂN DÂN", "XÃ TÂN HÒA", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                         "Độc lập - Tự do - Hạnh phúc", "Số:    /KH-UBND",
+                         "Tân Hòa, ngày    tháng 4 năm 2026"]
+    assert texts[-6:] == ["Nơi nhận:", "- Sở Khoa học và Công nghệ;", "- Lưu: VT.",
+                          "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An"]
+    assert res.units[0].kind == "para" and res.units[0].loc.human == "bảng 1, hàng 1"
+    # the data table in the middle stays a table
+    rows = [u for u in res.units if u.kind == "row"]
+    assert [r.cells[0] for r in rows] == ["STT", "1"]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("checker.pipeline") is None,
+                    reason="checker.pipeline is not there yet")
+def test_header_table_feeds_the_plan_header(tmp_path):
+    from checker import pipeline
+
+    h_doc = pipeline.extract(_header_and_signature_doc(tmp_path)).header
+    h_txt = pipeline.extract(FIX_SAMPLE).header
+    assert h_doc.date is not None and h_doc.date.iso() == "2026-04"
+    for field in ("issuer", "number", "place", "kind", "title"):
+        assert getattr(h_doc, field) == getattr(h_txt, field), field

@@ -19,6 +19,10 @@ between the paragraphs around it, as the reader sees it in Word.
   ``Unit.numbering`` AND put in front of the text as ``"label "``, so the
   structure parser sees ``"1. ..."`` exactly as in a pasted text.  Offsets in
   ``text`` therefore include that label.
+* A small table that only lays out the header block (issuer | national
+  motto, number | place and date) or the signature block (recipients |
+  signer) is read as paragraphs, cell by cell, like a text copy lists them;
+  ``loc.human`` is still ``"bảng T, hàng R"``.
 * Footnotes (``word/footnotes.xml``) come last as ``kind="footnote"`` units.
 * Headers, footers, text boxes and deleted (tracked) text are left out.
 """
@@ -328,8 +332,8 @@ _SKIP = {W + "pPr", W + "rPr", W + "del", W + "moveFrom", W + "txbxContent", MC_
          W + "commentReference"}
 
 
-def para_text(p) -> str:
-    """The visible text of a ``w:p`` element (tabs kept, line breaks as spaces)."""
+def para_text(p, br: str = " ") -> str:
+    """The visible text of a ``w:p`` element (tabs kept, line breaks as ``br``)."""
     out: list[str] = []
 
     def walk(el) -> None:
@@ -342,7 +346,7 @@ def para_text(p) -> str:
             elif tag == W + "tab":
                 out.append("\t")
             elif tag in (W + "br", W + "cr"):
-                out.append(" ")
+                out.append(br)
             elif tag == W + "noBreakHyphen":
                 out.append("-")
             elif tag == W + "softHyphen":
@@ -375,8 +379,7 @@ def _cell_text(tc) -> str:
     return " ".join(parts)
 
 
-def _row_cells(tr) -> list[str]:
-    cells: list[str] = []
+def _row_tcs(tr) -> list:
     tcs = []
     for ch in tr:
         if ch.tag == W + "tc":
@@ -385,7 +388,40 @@ def _row_cells(tr) -> list[str]:
             content = ch.find(W + "sdtContent")
             if content is not None:
                 tcs.extend(content.findall(W + "tc"))
-    for tc in tcs:
+    return tcs
+
+
+_LAYOUT_MARKS = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA", "Độc lập - Tự do",
+                 "Nơi nhận", "TM. ", "TM.", "KT. ", "CHỦ TỊCH", "ỦY BAN NHÂN DÂN",
+                 "UỶ BAN NHÂN DÂN")
+
+
+def is_layout_table(tbl) -> bool:
+    """A small table that only lays out the header or signature block."""
+    import unicodedata
+
+    rows = list(_rows(tbl))
+    if not rows or len(rows) > 4:
+        return False
+    if max(len(_row_tcs(tr)) for tr in rows) > 3:
+        return False
+    text = unicodedata.normalize("NFC", " ".join(para_text(p) for p in tbl.iter(W + "p")))
+    return any(m in text for m in _LAYOUT_MARKS)
+
+
+def _layout_lines(tbl):
+    """(row number, (line, style id)) for each non-empty line of a layout table."""
+    for row_no, tr in enumerate(_rows(tbl), start=1):
+        for tc in _row_tcs(tr):
+            for cp in tc.iter(W + "p"):
+                for line in para_text(cp, br="\n").split("\n"):
+                    if line.strip():
+                        yield row_no, (line, _style_id(cp))
+
+
+def _row_cells(tr) -> list[str]:
+    cells: list[str] = []
+    for tc in _row_tcs(tr):
         span = 1
         vmerge_continue = False
         tcpr = tc.find(W + "tcPr")
@@ -467,6 +503,18 @@ def read_docx(data: bytes) -> ReadResult:
         else:
             table_no += 1
             row_no = 0
+            if is_layout_table(el):
+                # the header block (issuer | motto, number | place and date) or
+                # the signature block (recipients | signer): read as paragraphs,
+                # cell by cell, as a text copy of the document lists them
+                for row_no, (t, sid) in _layout_lines(el):
+                    counter += 1
+                    units.append(Unit(
+                        index=0, text=t, kind="para",
+                        style=style_names.get(sid, sid) if sid else None,
+                        loc=Location(line=counter, row=row_no,
+                                     human=f"bảng {table_no}, hàng {row_no}")))
+                continue
             for tr in _rows(el):
                 cells = _row_cells(tr)
                 if not any(c for c in cells):
