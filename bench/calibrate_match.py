@@ -1,6 +1,8 @@
 """Calibrate and measure checker.match.
 
-Prints, for the labelled pairs in tests/data/labelled_pairs.yaml:
+Prints, for the labelled pairs in tests/data/labelled_pairs.yaml (used to
+tune keywords and thresholds) and tests/data/heldout_pairs.yaml (labelled
+blind afterwards, never tuned on):
 * precision / recall / F1 at the thresholds in checker.match (COVERED: a
   pair counts as "yes"; COVERED-or-PARTIAL is reported too);
 * a sweep of thresholds, so a change of weights can be re-calibrated;
@@ -24,11 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PAIRS = ROOT / "tests" / "data" / "labelled_pairs.yaml"
+HELDOUT = ROOT / "tests" / "data" / "heldout_pairs.yaml"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 
-def load_pairs() -> list[dict]:
-    return yaml.safe_load(PAIRS.read_text(encoding="utf-8"))["pairs"]
+def load_pairs(path: Path = PAIRS) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["pairs"]
 
 
 def scores(pairs: list[dict]) -> list[float]:
@@ -144,6 +147,13 @@ def main() -> None:
     print(f"partial+ ≥ {r['partial_threshold']:.0f}: precision {r['precision_at_partial']:.3f}  "
           f"recall {r['recall_at_partial']:.3f}  F1 {r['f1_at_partial']:.3f}")
     labels = [p["label"] == "yes" for p in pairs]
+    if HELDOUT.exists():
+        h = evaluate(load_pairs(HELDOUT))
+        print(f"held-out pairs: {h['pairs']} ({h['yes']} yes), never tuned on:")
+        print(f"covered  ≥ {h['covered_threshold']:.0f}: precision {h['precision']:.3f}  recall {h['recall']:.3f}"
+              f"  F1 {h['f1']:.3f}  (tp {h['tp']}, fp {h['fp']}, fn {h['fn']})")
+        print(f"partial+ ≥ {h['partial_threshold']:.0f}: precision {h['precision_at_partial']:.3f}  "
+              f"recall {h['recall_at_partial']:.3f}  F1 {h['f1_at_partial']:.3f}")
     if a.sweep:
         print("\nthreshold  precision  recall  F1")
         for th in range(30, 80, 2):
@@ -152,7 +162,7 @@ def main() -> None:
     if a.errors:
         from checker.match import COVERED
 
-        print("\nmisclassified at the covered threshold:")
+        print("\nmisclassified at the covered threshold (tuning pairs):")
         for p, s, lab in zip(pairs, sc, labels):
             if (s >= COVERED) != lab:
                 kind = "FN" if lab else "FP"
