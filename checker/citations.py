@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
 
-from .catalog import Catalog, catalog, issuer_key, number_key, place_key
+from .catalog import Catalog, _norm_words, catalog, issuer_key, number_key, place_key
 from .model import Citation, Header, PartialDate, Unit
 from .normalize import norm, squash
 
@@ -73,7 +73,7 @@ _ISSUER_HEADS = [
     r"(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân)(?: (?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn))?",
     r"Bộ(?= [A-ZĐ])", r"Sở(?= [A-ZĐ])", r"Ban(?= [A-ZĐ])",
 ]
-ISSUER_RE = re.compile(r"\s*,?\s*(?i:của)\s+(?P<head>" + "|".join(norm(h) for h in _ISSUER_HEADS) + r")")
+ISSUER_RE = re.compile(r"\s*,?\s*(?i:của)\s+(?P<head>" + "|".join(_norm_words(h) for h in _ISSUER_HEADS) + r")")
 _LONG_STOP = re.compile(r"(?i:triển khai|thực hiện|về\b|v/v|ban hành|phê duyệt|trên địa bàn|tại\b|nhằm|giai đoạn|năm \d)")
 _STOP_WORDS = {"về", "triển", "thực", "ban", "phê", "sửa", "hướng", "quy", "trên", "tại", "theo",
                "năm", "đến", "giai", "nhằm", "để", "và", "v/v", "việc", "(khóa", "khóa"}
@@ -402,7 +402,7 @@ def _issuer_place(issuer: str | None, commune: str | None, province: str | None 
     plan's commune; 'UBND tỉnh' / 'Tỉnh ủy' → the one province the plan names."""
     if not issuer:
         return ""
-    n = norm(issuer)
+    n = _norm(issuer)
     m = re.search(r"(?i:tỉnh ủy|thành ủy|huyện ủy|đảng ủy xã|đảng ủy phường|tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+(.+)$", n)
     if m and m.group(1)[:1].isupper():
         return place_key(m.group(1))
@@ -413,11 +413,16 @@ def _issuer_place(issuer: str | None, commune: str | None, province: str | None 
     return ""
 
 
+@lru_cache(maxsize=4096)
+def _norm(text: str) -> str:
+    return norm(text)
+
+
 def _provinces_named(cits: list[Citation]) -> set[str]:
     """Place keys of the provinces named in issuers ('UBND tỉnh Đồng Nai', 'Tỉnh ủy Quảng Ngãi')."""
     out = set()
     for c in cits:
-        if c.issuer and re.search(r"(?i:\btỉnh\b|tỉnh ủy|\bthành phố\b|thành ủy)\s+[A-ZĐ]", norm(c.issuer)):
+        if c.issuer and re.search(r"(?i:\btỉnh\b|tỉnh ủy|\bthành phố\b|thành ủy)\s+[A-ZĐ]", _norm(c.issuer)):
             p = _issuer_place(c.issuer, None)
             if p:
                 out.add(p)
@@ -661,7 +666,7 @@ def _key_id(doc_id: str) -> str:
 
 def _annotate(cits: list[Citation], raws: list[_Raw], units: list[Unit], header: Header | None) -> None:
     pre_end = _preamble_end(units)
-    title_n = norm(header.title).lower() if header and header.title else None
+    title_n = _norm(header.title).lower() if header and header.title else None
     by_unit: dict[int, list[int]] = {}
     for i, c in enumerate(cits):
         by_unit.setdefault(c.unit, []).append(i)
