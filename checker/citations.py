@@ -541,7 +541,10 @@ def _resolve(cits: list[Citation], raws: list[_Raw], cat: Catalog, commune: str 
             docs = [cat.get(x) for x in r.named]
             year = (c.date.year if c.date else None) or r.year_hint
             if year is not None and len(docs) > 1:
-                docs = [d for d in docs if d.year == year] or docs
+                exact = [d for d in docs if d.year == year]
+                # "Luật X ngày 22/11/2019" names the law as amended then: the latest version before it
+                before = sorted((d for d in docs if d.year and d.year < year), key=lambda d: d.year)
+                docs = exact or before[-1:] or docs
             if len(docs) == 1:
                 c.doc_id, c.number = docs[0].id, docs[0].number
             else:

@@ -469,6 +469,8 @@ def test_named_law_picks_the_version_by_year():
     assert old.doc_id == "77/2015/QH13@2015" and old.role == "basis"
     new = one("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;")
     assert new.doc_id == "72/2025/QH15@2025"
+    amended = one("Căn cứ Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;")
+    assert amended.doc_id == "77/2015/QH13@2015"
     bare = one("theo Luật Tổ chức chính quyền địa phương")
     assert bare.doc_id is None and "ambiguous" in bare.warnings
     assert one("Căn cứ Luật Khoa học và Công nghệ năm 2013;").doc_id == "29/2013/QH13@2013"
