@@ -220,6 +220,7 @@ def _scan(ctx: Ctx, params: dict, units: Iterable[Unit]) -> Iterator[Hit]:
                     continue
                 taken.append((s, e))
                 vals = {"match": ctx.text(u)[s:e], "replacement": pat.get("replacement", ""),
+                        "replacement_en": pat.get("replacement_en") or pat.get("replacement", ""),
                         "note": pat.get("note", "")}
                 vals.update({k: v for k, v in m.groupdict().items() if v})
                 yield Hit(unit=u.index, nstart=s, nend=e, values=vals, severity=pat.get("severity"))
@@ -233,9 +234,16 @@ def _scope(ctx: Ctx, params: dict) -> list[Unit]:
     scope = params.get("scope", "all")
     units = [u for u in ctx.units if u.text.strip()]
     if scope == "header":
+        # the header: before the first section, and at least through the
+        # unit holding the plan's number/date line
         n = int(params.get("max_unit", 40))
         first = _first_section_unit(ctx)
         lim = min(n, first) if first is not None else n
+        hline = ctx.plan.header.line
+        if hline:
+            hu = [u.index for u in ctx.units if u.loc.line == hline]
+            if hu:
+                lim = min(n, max(lim, hu[0] + 1))
         return [u for u in units if u.index < lim]
     if scope == "body":
         first = _first_section_unit(ctx) or 0
@@ -292,9 +300,10 @@ def check_catalog_bodies(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
                 if any(s < y and e > x for x, y in taken) or _excluded(low, s, e, params):
                     continue
                 taken.append((s, e))
-                rep = b.replacement.get(ctx.lang) or b.replacement.get("vi", "")
+                rep = b.replacement.get("vi", "")
                 hits.append(Hit(unit=u.index, nstart=s, nend=e, confidence=b.confidence,
-                                values={"match": found.strip(), "replacement": rep, "body": b.id,
+                                values={"match": found.strip(), "replacement": rep,
+                                        "replacement_en": b.replacement.get("en") or rep, "body": b.id,
                                         "since": _vn_date(b.abolished_from)}))
         for pat in extra:
             for m in pat["_rx"].finditer(low):
@@ -304,6 +313,7 @@ def check_catalog_bodies(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
                 taken.append((s, e))
                 hits.append(Hit(unit=u.index, nstart=s, nend=e, confidence=pat.get("confidence"),
                                 values={"match": text[s:e], "replacement": pat.get("replacement", ""),
+                                        "replacement_en": pat.get("replacement_en") or pat.get("replacement", ""),
                                         "since": ""}))
     return hits
 
@@ -532,18 +542,17 @@ def _adapt_issue(ctx: Ctx, it: dict[str, Any]) -> list[dict[str, Any]]:
             seen.add(c.unit)
             v = dict(vals, date=_vn_date(c.date.iso()), other_date=_vn_date(right),
                      other_line=ref.loc.line)
-            details = []
+            vi, en = [], []
             if data.get("catalog_date") == right:
-                details.append(f"The document catalogue gives {_vn_date(right)}." if ctx.lang == "en"
-                               else f"Danh mục văn bản ghi ngày {_vn_date(right)}.")
+                vi.append(f"Danh mục văn bản ghi ngày {_vn_date(right)}.")
+                en.append(f"The document catalogue gives {_vn_date(right)}.")
             owner = _undated_parent(ctx, c)
             if owner is not None:
-                details.append(
-                    f"If {_vn_date(c.date.iso())} is the date of {owner.number}, write it right after that number."
-                    if ctx.lang == "en" else
-                    f"Nếu {_vn_date(c.date.iso())} là ngày của {owner.number} thì cần ghi ngay sau số của văn bản đó.")
-            if details:
-                v["detail"] = " ".join(details)
+                d = _vn_date(c.date.iso())
+                vi.append(f"Nếu {d} là ngày của {owner.number} thì cần ghi ngay sau số của văn bản đó.")
+                en.append(f"If {d} is the date of {owner.number}, write it right after that number.")
+            if vi:
+                v["detail"], v["detail_en"] = " ".join(vi), " ".join(en)
             out.append({"kind": kind, "unit": c.unit, "start": c.start, "end": c.end, "values": v})
         return out
     if kind == "issuer-conflict" and cits:
@@ -821,21 +830,22 @@ def check_task_fields(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
     for t in tasks:
         u = ctx.unit(t.unit)
         groups.setdefault(u.table if u is not None and u.table is not None else ("s", t.section), []).append(t)
-    lang = 1 if ctx.lang == "en" else 0
     hits = []
     for _, ts in groups.items():
         whole = [f for f in fields if all(not getattr(t, f) for t in ts)]
         if whole and len(ts) > 1:
-            names = ", ".join(_FIELD_NAMES[f][lang] for f in whole)
-            hits.append(Hit(unit=ts[0].unit, values={"fields": names, "task": _short(ts[0].text),
-                                                      "count": len(ts), "scope": "table"},
-                            key="table:" + ",".join(whole)))
+            hits.append(Hit(unit=ts[0].unit, values={
+                "fields": ", ".join(_FIELD_NAMES[f][0] for f in whole),
+                "fields_en": ", ".join(_FIELD_NAMES[f][1] for f in whole),
+                "task": _short(ts[0].text), "count": len(ts), "scope": "table"},
+                key="table:" + ",".join(whole)))
         for t in ts:
             miss = [f for f in fields if f not in whole and not getattr(t, f)]
             if miss:
-                names = ", ".join(_FIELD_NAMES[f][lang] for f in miss)
-                hits.append(Hit(unit=t.unit, values={"fields": names, "task": _short(t.text),
-                                                     "count": 1, "scope": "task"}))
+                hits.append(Hit(unit=t.unit, values={
+                    "fields": ", ".join(_FIELD_NAMES[f][0] for f in miss),
+                    "fields_en": ", ".join(_FIELD_NAMES[f][1] for f in miss),
+                    "task": _short(t.text), "count": 1, "scope": "task"}))
     return hits
 
 
@@ -875,9 +885,9 @@ def check_vague_deadline(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
         lines = [ctx.unit(h.unit).loc.line for h in hits if ctx.unit(h.unit) is not None]
         first = hits[0]
         shown = ", ".join(str(x) for x in lines[:30]) + ("…" if len(lines) > 30 else "")
-        more = (f"{len(hits)} tasks have such deadlines (lines {shown})." if ctx.lang == "en"
-                else f"{len(hits)} nhiệm vụ có thời hạn như vậy (dòng {shown}).")
-        first.values = dict(first.values, count=len(hits), lines=shown, more=more)
+        first.values = dict(first.values, count=len(hits), lines=shown,
+                            more=f"{len(hits)} nhiệm vụ có thời hạn như vậy (dòng {shown}).",
+                            more_en=f"{len(hits)} tasks have such deadlines (lines {shown}).")
         first.key = "aggregate"
         return [first]
     return hits
@@ -913,8 +923,9 @@ def check_required_section(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
         texts = [re.compile(p, re.I) for p in part.get("text") or []]
         if texts and any(rx.search(ctx.lower(u)) for u in ctx.units for rx in texts):
             continue
-        name = part.get("name_en" if ctx.lang == "en" else "name_vi", part["role"])
-        hits.append(Hit(unit=None, values={"part": name}, key="part:" + part["role"]))
+        hits.append(Hit(unit=None, values={"part": part.get("name_vi", part["role"]),
+                                           "part_en": part.get("name_en", part["role"])},
+                        key="part:" + part["role"]))
     return hits
 
 
@@ -1064,13 +1075,19 @@ def _finding(ctx: Ctx, rule: Any, hit: Hit, lang: str) -> Finding:
     values = dict(hit.values)
     if u is not None and start is not None:
         values.setdefault("match", u.text[start:end])
-    msg = fill(rule.message(lang), values)
-    sug = fill(rule.suggestion(lang), values)
     conf = hit.confidence or rule.confidence
-    if conf == "belief":
-        pre = "Needs review: " if lang == "en" else "Cần kiểm tra: "
-        if not msg.startswith(pre.strip(": ")):
-            msg = pre + msg
+    vals_vi = {k: v for k, v in values.items() if not k.endswith("_en")}
+    vals_en = dict(vals_vi, **{k[:-3]: v for k, v in values.items() if k.endswith("_en")})
+    texts = {}
+    for lg, vals in (("vi", vals_vi), ("en", vals_en)):
+        m = fill(rule.message(lg), vals)
+        if conf == "belief":
+            pre = "Needs review: " if lg == "en" else "Cần kiểm tra: "
+            if not m.startswith(pre):
+                m = pre + m
+        texts[lg] = (m, fill(rule.suggestion(lg), vals))
+    msg, sug = texts["en" if lang == "en" else "vi"]
+    values = vals_vi
     sev = hit.severity or rule.severity
     if conf == "belief" and sev == "error":
         sev = "warning"
@@ -1081,12 +1098,22 @@ def _finding(ctx: Ctx, rule: Any, hit: Hit, lang: str) -> Finding:
                 excerpt=_excerpt(u, start, end) if u is not None else None, slug=rule.slug,
                 data={k: v for k, v in values.items() if isinstance(v, (str, int, float)) and v != ""})
     f.data["confidence"] = conf
+    f.texts = texts  # type: ignore[attr-defined]  # both languages, for the reports
     sec = ctx.section_of(f.unit)
     if sec is not None:
         f.data["section"] = sec.id
     if hit.key:
         f.data["key"] = hit.key
     return f
+
+
+def localize(findings: list[Finding], lang: str) -> None:
+    """Switch the message and suggestion of findings to ``lang`` (vi|en)."""
+    lg = "en" if lang == "en" else "vi"
+    for f in findings:
+        texts = getattr(f, "texts", None)
+        if texts and lg in texts:
+            f.message, f.suggestion = texts[lg]
 
 
 def run_rule(ctx: Ctx, rule: Any, lang: str = "vi") -> list[Finding]:

@@ -451,6 +451,9 @@ def render_github(result: CheckResult, lang: str = "vi") -> str:
 def render(result: CheckResult, fmt: str, lang: str = "vi", color: bool | None = None) -> str:
     """The report of ``result`` in ``fmt`` (text|md|html|json|sarif|junit|github)."""
     lang = "en" if lang == "en" else "vi"
+    from .evaluate import localize
+
+    localize(result.findings, lang)
     if fmt == "text":
         return render_text(result, lang, color)
     if fmt in ("md", "markdown"):

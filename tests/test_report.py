@@ -183,3 +183,13 @@ def test_unknown_format_is_a_plan_error(seed002):
 def test_report_data_names_as_of_basis(seed002):
     d = report_data(seed002)
     assert d["plan"]["as_of_note"]
+
+
+def test_reports_switch_finding_language(seed):
+    res = _check(seed("004"))
+    en = json.loads(render(res, "json", lang="en"))
+    ref = next(f for f in en["findings"] if f["rule"] == "REF001")
+    assert ref["message"].startswith("The plan rests on Resolution 03/NQ-CP")
+    vi = json.loads(render(res, "json", lang="vi"))
+    ref = next(f for f in vi["findings"] if f["rule"] == "REF001")
+    assert ref["message"].startswith("Kế hoạch lấy Nghị quyết số 03/NQ-CP")
