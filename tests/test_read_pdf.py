@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from pathlib import Path
 
 import pytest
 
@@ -118,7 +119,7 @@ def test_wrapped_prose_is_joined_but_items_are_not(tmp_path):
     assert any("nối" in n for n in res.notes)
 
 
-def test_two_column_header_keeps_a_tab(tmp_path):
+def test_two_column_header_is_read_column_by_column(tmp_path):
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -136,9 +137,42 @@ def test_two_column_header_keeps_a_tab(tmp_path):
     pdf.output(str(p))
     res = read(p)
     assert [u.text for u in res.units] == [
-        "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "XÃ TÂN HÒA\tĐộc lập - Tự do - Hạnh phúc",
-        "Số: /KH-UBND\tTân Hòa, ngày 10 tháng 4 năm 2026",
+        "ỦY BAN NHÂN DÂN", "XÃ TÂN HÒA", "Số: /KH-UBND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "Tân Hòa, ngày 10 tháng 4 năm 2026",
         "KẾ HOẠCH",
         "Nội dung kế hoạch gồm các nhiệm vụ sau đây.",
     ]
+    assert [u.loc.human for u in res.units][:6] == [
+        "trang 1, dòng 1", "trang 1, dòng 2", "trang 1, dòng 3",
+        "trang 1, dòng 1", "trang 1, dòng 2", "trang 1, dòng 3"]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("checker.pipeline") is None,
+                    reason="checker.pipeline is not there yet")
+def test_two_column_header_feeds_the_plan_header(tmp_path):
+    from fpdf import FPDF
+
+    from checker import pipeline
+
+    sample = Path(__file__).resolve().parent / "fixtures" / "read" / "sample_plan.txt"
+    pdf = FPDF()
+    pdf.add_font("dv", fname=find_font())
+    pdf.set_font("dv", size=11)
+    pdf.add_page()
+    for y, left, right in [(20, "ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                           (26, "XÃ TÂN HÒA", "Độc lập - Tự do - Hạnh phúc"),
+                           (34, "Số:    /KH-UBND", "Tân Hòa, ngày    tháng 4 năm 2026")]:
+        pdf.text(20, y, left)
+        pdf.text(95, y, right)
+    pdf.set_xy(10, 45)
+    pdf.set_font("dv", size=9)
+    for line in sample.read_text(encoding="utf-8").split("\n")[6:]:
+        pdf.multi_cell(0, 5, line.replace("\t", " "), new_x="LMARGIN", new_y="NEXT")
+    p = tmp_path / "plan.pdf"
+    pdf.output(str(p))
+    h_pdf = pipeline.extract(p).header
+    h_txt = pipeline.extract(sample).header
+    assert h_pdf.date is not None and h_pdf.date.iso() == "2026-04"
+    for field in ("issuer", "number", "place", "kind", "title"):
+        assert getattr(h_pdf, field) == getattr(h_txt, field), field

@@ -8,8 +8,10 @@ edge of the text column, this one starts at the left edge without a list
 marker) is joined to it, across a page break too, so a paragraph wrapped by
 the layout is one unit again, as in the Word original.
 
-A printed line holding two columns side by side (issuer | motto) keeps a tab
-between them, as a text copy of the document does.
+Printed lines holding two columns side by side (the header block: issuer |
+national motto, number | place and date) are split into one unit per column
+part, the left column first, as a Word header table is read cell by cell;
+each part keeps the location of its printed line.
 
 ``loc.line`` counts printed lines and table rows of the whole document
 (1-based; a joined paragraph keeps the number of its first line) and
@@ -246,6 +248,7 @@ def read_pdf(data: bytes) -> ReadResult:
                                       loc=Location(line=counter, page=pno, row=rno,
                                                    human=f"trang {pno}, bảng {table_no}, "
                                                          f"hàng {rno}")))
+    units = _split_columns(units)
     notes = []
     if dropped:
         notes.append(f"Đã bỏ {dropped} dòng đầu/chân trang (số trang).")
@@ -309,6 +312,31 @@ def _continues(prev, cur, left: float, right: float, same_page: bool) -> bool:
         if ctop < pbottom - 1 or ctop - pbottom > 1.2 * height:
             return False
     return True
+
+
+def _split_columns(units: list[Unit]) -> list[Unit]:
+    """Runs of printed lines in two columns (the header block: issuer | motto,
+    number | place and date) become one unit per column part, the left
+    column first, as a Word header table is read cell by cell."""
+    out: list[Unit] = []
+    i = 0
+    while i < len(units):
+        if units[i].kind != "para" or "\t" not in units[i].text:
+            out.append(units[i])
+            i += 1
+            continue
+        j = i
+        while (j < len(units) and units[j].kind == "para" and "\t" in units[j].text
+               and units[j].loc.page == units[i].loc.page):
+            j += 1
+        run = units[i:j]
+        parts = [[p.strip() for p in u.text.split("\t")] for u in run]
+        for col in range(max(len(p) for p in parts)):
+            for u, p in zip(run, parts):
+                if col < len(p) and p[col]:
+                    out.append(Unit(index=0, text=p[col], kind="para", loc=u.loc))
+        i = j
+    return out
 
 
 def _in_margin(payload, height: float) -> bool:
