@@ -179,6 +179,22 @@ def map_docx(doc, units: list[Unit]) -> dict[int, UnitMap]:
             rebuilt = (f"{u.numbering} " if u.numbering else "") + text
             m.exact = rebuilt == u.text
             maps[u.index] = m
+        elif _is_layout_table(el):
+            # the reader gives a header/signature layout table as paragraphs:
+            # one unit per line (split at line breaks) of each cell paragraph
+            for tr in _rows(el):
+                for tc in _row_tcs(tr):
+                    for cp in tc.iter(W + "p"):
+                        pos = 0
+                        for line in para_text(cp, br="\n").split("\n"):
+                            if line.strip():
+                                u = take("para")
+                                if u is not None:
+                                    m = UnitMap(u.index, paragraphs=[cp])
+                                    m.segments.append(Segment(0, len(line), cp, pos))
+                                    m.exact = line == u.text
+                                    maps[u.index] = m
+                            pos += len(line) + 1
         else:
             for tr in _rows(el):
                 cells = _row_cell_paragraphs(tr)
@@ -203,11 +219,15 @@ def map_docx(doc, units: list[Unit]) -> dict[int, UnitMap]:
     return maps
 
 
-def _row_cell_paragraphs(tr) -> list[list[Any]]:
-    """Per cell of the reader's row (grid-span fillers and merged-below parts
-    are empty lists): the ``w:p`` elements whose text the reader joined."""
-    from .read.word import MC_FALLBACK, _int
+def _is_layout_table(tbl) -> bool:
+    try:
+        from .read.word import is_layout_table
+    except ImportError:  # a reader without layout tables
+        return False
+    return is_layout_table(tbl)
 
+
+def _row_tcs(tr) -> list[Any]:
     tcs = []
     for ch in tr:
         if ch.tag == W + "tc":
@@ -216,8 +236,16 @@ def _row_cell_paragraphs(tr) -> list[list[Any]]:
             content = ch.find(W + "sdtContent")
             if content is not None:
                 tcs.extend(content.findall(W + "tc"))
+    return tcs
+
+
+def _row_cell_paragraphs(tr) -> list[list[Any]]:
+    """Per cell of the reader's row (grid-span fillers and merged-below parts
+    are empty lists): the ``w:p`` elements whose text the reader joined."""
+    from .read.word import MC_FALLBACK, _int
+
     out: list[list[Any]] = []
-    for tc in tcs:
+    for tc in _row_tcs(tr):
         span = 1
         cont = False
         tcpr = tc.find(W + "tcPr")

@@ -258,6 +258,83 @@ def test_word_numbered_item(tmp_path):
     assert c.anchored == "03/NQ-CP"
 
 
+def test_header_layout_table_read_as_lines(tmp_path):
+    """The reader gives a header layout table as one paragraph unit per line
+    of each cell; spans on those lines land on their words."""
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nXÃ AN BÌNH"
+    t.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    t.cell(1, 0).text = "Số:     /KH-UBND"
+    t.cell(1, 1).text = "An Bình, ngày    tháng    năm 2026"
+    d.add_paragraph("KẾ HOẠCH")
+    d.add_paragraph("Chuyển đổi số năm 2026 trên địa bàn xã")
+    d.add_paragraph("I. MỤC ĐÍCH, YÊU CẦU")
+    src = tmp_path / "h.docx"
+    d.save(str(src))
+    plan = _plan(src)
+    fs = []
+    for word in ("XÃ AN BÌNH", "Tự do", "/KH-UBND", "ngày    tháng", "KẾ HOẠCH"):
+        u = next(u for u in plan.units if word in u.text)
+        s = u.text.index(word)
+        fs.append(_finding(u, s, s + len(word), message=word))
+    maps = map_docx(docx.Document(str(src)), plan.units)
+    assert all(m.exact for m in maps.values())
+    out = tmp_path / "h.rev.docx"
+    rep = annotate(src, out, result=_result(plan, fs))
+    cs = _comments_by_id(out)
+    for p in rep.placed[1:]:
+        assert (p.how, cs[p.comment_id].anchored) == ("span", p.finding.message)
+    assert _units(out) == _units(src)
+
+
+def test_hyperlinks_fields_tracked_changes_and_content_controls(tmp_path):
+    """Runs inside a hyperlink, a tracked insertion, a field result, a content
+    control and a simple field count as text (deleted text and field codes do
+    not), exactly as the reader reads them."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    d.add_paragraph("KẾ HOẠCH")
+    d.add_paragraph("Chuyển đổi số")
+    xml = (
+        f'<w:p {nsdecls("w", "r")}>'
+        '<w:r><w:t xml:space="preserve">Căn cứ </w:t></w:r>'
+        '<w:bookmarkStart w:id="0" w:name="b1"/><w:proofErr w:type="spellStart"/>'
+        '<w:hyperlink r:id="rIdX"><w:r><w:rPr><w:u w:val="single"/></w:rPr>'
+        '<w:t>Nghị quyết số 03/NQ-CP</w:t></w:r></w:hyperlink><w:bookmarkEnd w:id="0"/>'
+        '<w:ins w:id="1" w:author="A" w:date="2025-01-01T00:00:00Z"><w:r>'
+        '<w:t xml:space="preserve"> ngày 09/01/2025</w:t></w:r></w:ins>'
+        '<w:del w:id="2" w:author="A" w:date="2025-01-01T00:00:00Z"><w:r>'
+        '<w:delText> ngày 01/01/2025</w:delText></w:r></w:del>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        '<w:r><w:t xml:space="preserve"> của Chính </w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:sdt><w:sdtContent><w:r><w:t>phủ</w:t><w:tab/><w:t>và UBND huyện</w:t><w:br/>'
+        '<w:t>X</w:t></w:r></w:sdtContent></w:sdt>'
+        '<w:fldSimple w:instr="DATE"><w:r><w:t>; hết.</w:t></w:r></w:fldSimple></w:p>')
+    d.element.body.insert(len(d.element.body) - 1, parse_xml(xml))
+    src = tmp_path / "r.docx"
+    d.save(str(src))
+    plan = _plan(src)
+    u = next(u for u in plan.units if "03/NQ" in u.text)
+    assert u.text == ("Căn cứ Nghị quyết số 03/NQ-CP ngày 09/01/2025 của Chính phủ\tvà UBND "
+                      "huyện X; hết.")
+    words = ["Căn cứ Nghị", "03/NQ-CP ngày", "ngày 09", "Chính phủ", "phủ\tvà UBND",
+             "huyện X; hết", "số 03"]
+    fs = []
+    for w in words:
+        s = u.text.index(w)
+        fs.append(_finding(u, s, s + len(w), message=w))
+    out = tmp_path / "r.rev.docx"
+    rep = annotate(src, out, result=_result(plan, fs))
+    cs = _comments_by_id(out)
+    for p in rep.placed[1:]:
+        assert (p.how, cs[p.comment_id].anchored) == ("span", p.finding.message)
+    assert _units(out) == _units(src)
+
+
 def test_overlapping_spans_each_keep_their_words(tmp_path):
     src = _formatted_doc(tmp_path / "o.docx")
     plan = _plan(src)
