@@ -35,7 +35,9 @@ def _lines(res):
     lambda s: s.encode("utf-16"),  # with BOM, little-endian here
     lambda s: b"\xfe\xff" + s.encode("utf-16-be"),
     lambda s: s.replace("\n", "\r\n").encode("utf-8"),
-], ids=["utf8", "utf8-bom", "utf16", "utf16-be", "crlf"])
+    lambda s: s.encode("utf-16-le"),
+    lambda s: s.encode("utf-16-be"),
+], ids=["utf8", "utf8-bom", "utf16", "utf16-be", "crlf", "utf16le-no-bom", "utf16be-no-bom"])
 def test_unicode_forms_read_the_same(tmp_path, encode):
     res = read(_write(tmp_path, encode(SAMPLE)))
     assert _lines(res)[: len(SAMPLE.split("\n"))] == SAMPLE.split("\n")

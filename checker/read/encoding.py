@@ -32,6 +32,22 @@ def _looks_binary(data: bytes) -> bool:
     return ctrl > len(sample) * 0.05
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when every other byte is mostly zero (text in
+    the Latin and Vietnamese ranges written as UTF-16 without a BOM)."""
+    sample = data[:4096]
+    if len(sample) < 8 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    z_even = even.count(0) / len(even)
+    z_odd = odd.count(0) / len(odd)
+    if z_odd > 0.3 and z_even < 0.02:
+        return "utf-16-le"
+    if z_even > 0.3 and z_odd < 0.02:
+        return "utf-16-be"
+    return None
+
+
 def _binary() -> PlanError:
     return PlanError("binary", "Tệp không phải văn bản (dữ liệu nhị phân).",
                      "The file is not text (binary data).")
@@ -239,10 +255,16 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         return _fix_mojibake(data[3:].decode("utf-8", errors="replace"))
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return data.decode("utf-16"), ["utf-16"]
+            return data.decode("utf-16"), ["Đã đọc tệp theo bảng mã UTF-16."]
         except UnicodeDecodeError as e:
             raise PlanError("bad-encoding", "Tệp UTF-16 bị hỏng, không đọc được.",
                             "Corrupt UTF-16 file.") from e
+    bom_less = _utf16_without_bom(data)
+    if bom_less:
+        try:
+            return data.decode(bom_less), ["Đã đọc tệp theo bảng mã UTF-16 (không có BOM)."]
+        except UnicodeDecodeError:
+            pass
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
