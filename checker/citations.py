@@ -166,9 +166,8 @@ def _mkdate(d: str | None, m: str | None, y: str | None) -> tuple[PartialDate | 
 
 
 # ------------------------------------------------------------------ tokenize
-def _after(u: Unit, pos: int, raw: _Raw) -> int:
+def _after(text: str, pos: int, raw: _Raw) -> int:
     """Read the date and issuer that follow a reference; returns the new end."""
-    text = u.norm
     m = DATE_AFTER_RE.match(text, pos) or DATE_BARE_RE.match(text, pos)
     if m:
         gd = m.groupdict()
@@ -248,9 +247,14 @@ SHORT_TYPES = {"Nghị quyết", "Nghị định", "Quyết định", "Chỉ th�
                "Kế hoạch hành động", "Đề án"}
 
 
-def _scan_unit(u: Unit, cat: Catalog, named_re: re.Pattern | None) -> list[_Raw]:
-    text = u.norm
-    if not text:
+def _scan_unit(u: Unit, cat: Catalog, named_re: re.Pattern | None, tail: str = "",
+               skip: int = 0) -> list[_Raw]:
+    """References that start in ``u`` (after its first ``skip`` characters,
+    which belong to a reference begun on the line before); ``tail`` is the
+    start of the next unit when the sentence runs on (hard-wrapped lines)."""
+    own = len(u.norm or "")
+    text = (u.norm or "") + (" " + tail if tail else "")
+    if not own:
         return []
     has_digit = _DIGIT.search(text) is not None
     low = text.lower()
@@ -272,7 +276,7 @@ def _scan_unit(u: Unit, cat: Catalog, named_re: re.Pattern | None) -> list[_Raw]
         number, warns = canonical_symbol(m["num"], m["nyear"], m["sep"], m["sym"], m["sp1"], m["sp2"], cat)
         raw = _Raw(u, start, m.end(), dtype, number, m.group(0),
                    year_hint=int(m["nyear"]) if m["nyear"] else None, warnings=warns)
-        raw.end = _after(u, m.end(), raw)
+        raw.end = _after(text, m.end(), raw)
         return raw
 
     if has_digit:
@@ -299,13 +303,13 @@ def _scan_unit(u: Unit, cat: Catalog, named_re: re.Pattern | None) -> list[_Raw]
             if ym:  # "Nghị định 45/2025": number and year without the symbol
                 raw = _Raw(u, start, ym.end(), dtype, f"{ym['num']}/{ym['y']}", ym.group(0),
                            year_hint=int(ym["y"]), warnings=["incomplete-symbol"])
-                raw.end = _after(u, ym.end(), raw)
+                raw.end = _after(text, ym.end(), raw)
                 add(raw)
                 continue
             sm = SHORT_NUM_RE.match(text, end) if dtype in SHORT_TYPES else None
             if sm:
                 raw = _Raw(u, start, sm.end(), dtype, None, sm["short"], short=sm["short"], warnings=[])
-                raw.end = _after(u, sm.end(), raw)
+                raw.end = _after(text, sm.end(), raw)
                 add(raw)
         for m in BARE_RE.finditer(text):
             if not _bare_start(text, m.start()) or not free(m.start(), m.end()):
@@ -326,8 +330,9 @@ def _scan_unit(u: Unit, cat: Catalog, named_re: re.Pattern | None) -> list[_Raw]
                 continue
             raw = _Raw(u, m.start(), m.end(), docs[0].type, None, None, named=[d.id for d in docs],
                        warnings=[])
-            raw.end = _after(u, m.end(), raw)
+            raw.end = _after(text, m.end(), raw)
             add(raw)
+    raws = [r for r in raws if skip <= r.start < own]
     raws.sort(key=lambda r: r.start)
     return raws
 
@@ -437,9 +442,16 @@ def extract_citations(units: list[Unit], plan_header: Header | None = None,
     named = _named_re(cat)
     raws: list[_Raw] = []
     by_unit: dict[int, list[int]] = {}
+    skip: dict[int, int] = {}
+    by_index = {u.index: u for u in units}
     for u in _candidate_units(units, named):
-        found = _scan_unit(u, cat, named)
+        nxt = by_index.get(u.index + 1)
+        tail = nxt.norm[:TAIL] if nxt is not None and _continues(u, nxt) else ""
+        found = _scan_unit(u, cat, named, tail, skip.get(u.index, 0))
+        own = len(u.norm)
         for r in found:
+            if r.end > own + 1 and nxt is not None:  # runs on into the next line
+                skip[nxt.index] = max(skip.get(nxt.index, 0), r.end - own - 1)
             by_unit.setdefault(u.index, []).append(len(raws))
             raws.append(r)
 
@@ -464,6 +476,20 @@ def extract_citations(units: list[Unit], plan_header: Header | None = None,
     return cits
 
 
+TAIL = 200  # characters of the next line read when a sentence runs on
+_OPEN_END = re.compile(r"[.;:!?)”\"]\s*$")
+
+
+def _continues(a: Unit, b: Unit) -> bool:
+    """Does the sentence of ``a`` run on into ``b`` (a hard line break, as in PDFs)?"""
+    if a.kind == "row" or b.kind == "row" or a.index + 1 != b.index:
+        return False
+    ta, tb = (a.norm or "").rstrip(), (b.norm or "").lstrip()
+    if not ta or not tb or _OPEN_END.search(ta):
+        return False
+    return tb[0].islower() or tb[0].isdigit() or tb[0] in "/-"
+
+
 def _candidate_units(units: list[Unit], named: re.Pattern | None) -> list[Unit]:
     """Units that can hold a reference, found with a few scans of the whole text
     (much cheaper than scanning every unit on its own)."""
@@ -485,6 +511,10 @@ def _candidate_units(units: list[Unit], named: re.Pattern | None) -> list[Unit]:
         for m in it:
             if ok(big, m.start()):
                 hit.add(bisect.bisect_right(starts, m.start()) - 1)
+    # a reference may start at the end of the line before a hit (hard-wrapped text)
+    for i in list(hit):
+        if i > 0 and _continues(units[i - 1], units[i]):
+            hit.add(i - 1)
     return [units[i] for i in sorted(hit)]
 
 
@@ -514,7 +544,7 @@ def _same_family(a: str | None, b: str | None) -> bool:
 
 def _to_citation(r: _Raw, i: int) -> Citation:
     u = r.unit
-    s, e = u.orig_span(r.start, r.end)
+    s, e = u.orig_span(r.start, min(r.end, len(u.norm)))  # a run-on reference: its part on this line
     c = Citation(surface=u.text[s:e], unit=u.index, loc=u.loc, start=s, end=e,
                  doc_type=r.doc_type, number=r.number, number_raw=r.number_raw, date=r.date,
                  issuer=r.issuer, warnings=list(r.warnings or []), index=i, alias=r.alias_text)
@@ -668,22 +698,39 @@ def _key_id(doc_id: str) -> str:
 
 
 def _annotate(cits: list[Citation], raws: list[_Raw], units: list[Unit], header: Header | None) -> None:
+    """Roles and parents, paragraph by paragraph (hard-wrapped lines are joined)."""
     pre_end = _preamble_end(units)
     title_n = _norm(header.title).lower() if header and header.title else None
+    unit_of = {u.index: u for u in units}
     by_unit: dict[int, list[int]] = {}
     for i, c in enumerate(cits):
         by_unit.setdefault(c.unit, []).append(i)
-    unit_of = {u.index: u for u in units}
-    for ui, idxs in by_unit.items():
-        u = unit_of[ui]
-        text = u.norm
-        basis = u.index < pre_end and bool(_BASIS_START.match(text))
-        stripped = text.strip(" #*").lower()
+    # paragraph head of each unit with citations
+    groups: dict[int, list[int]] = {}
+    for ui in sorted(by_unit):
+        head = ui
+        while head - 1 in unit_of and _continues(unit_of[head - 1], unit_of[head]):
+            head -= 1
+        groups.setdefault(head, []).append(ui)
+    for head, uis in groups.items():
+        off: dict[int, int] = {}
+        parts, pos = [], 0
+        for k in range(head, uis[-1] + 1):
+            off[k] = pos
+            parts.append(unit_of[k].norm)
+            pos += len(unit_of[k].norm) + 1
+        text = " ".join(parts)
+        first = unit_of[head].norm
+        basis = head < pre_end and bool(_BASIS_START.match(first))
+        stripped = first.strip(" #*").lower()
         in_title = bool(title_n and stripped and stripped in title_n)
-        implements = (u.index < pre_end or in_title) and bool(_IMPL_START.match(text))
+        implements = (head < pre_end or in_title) and bool(_IMPL_START.match(first))
+        idxs = [i for ui in uis for i in by_unit[ui]]
+        start = {i: off[cits[i].unit] + raws[i].start for i in idxs}
+        end = {i: off[cits[i].unit] + raws[i].end for i in idxs}
         # segments split at ";" and sentence ends; within a segment, parent links
         bounds = [0] + [m.end() for m in _SEGMENT_SPLIT.finditer(text)] + [len(text) + 1]
-        seg_of = {i: _segment(raws[i].start, bounds) for i in idxs}
+        seg_of = {i: _segment(start[i], bounds) for i in idxs}
         prev: int | None = None
         parent_of_prev: int | None = None
         for i in idxs:
@@ -695,7 +742,7 @@ def _annotate(cits: list[Citation], raws: list[_Raw], units: list[Unit], header:
             if prev is None or seg_of[prev] != seg_of[i]:
                 c.parent = None
             else:
-                between = text[raws[prev].end:r.start]
+                between = text[end[prev]:start[i]]
                 if _SIBLING_RE.match(between):
                     c.parent = parent_of_prev
                 elif _CONNECT_RE.match(between):
@@ -705,7 +752,7 @@ def _annotate(cits: list[Citation], raws: list[_Raw], units: list[Unit], header:
             if c.parent is not None and cits[c.parent].doc_id and cits[c.parent].doc_id == c.doc_id:
                 c.parent = None  # "Đề án 06 ... gắn với Đề án 06": a repeat, not a nested document
             if c.parent is None:
-                if _ATTACH.search(text[max(0, r.start - 20):r.start]):
+                if _ATTACH.search(text[max(0, start[i] - 20):start[i]]):
                     c.role = "attachment"
                 elif basis:
                     c.role = "basis"

@@ -492,3 +492,16 @@ def test_basis_only_in_the_preamble():
                "MỤC ĐÍCH, YÊU CẦU",
                "Căn cứ Kế hoạch số 8/KH-UBND ngày 01/3/2025 của UBND xã, các phòng xây dựng kế hoạch.")
     assert [c.role for c in cs] == ["basis", "mention"]
+
+
+def test_references_broken_across_hard_wrapped_lines():
+    res = read(FIX / "wrapped.txt")
+    cs = extract_citations(res.units)
+    kh51 = by_number(cs, "51/KH-UBND")[0]
+    assert kh51.loc.line == 1 and kh51.surface == "Kế hoạch số"  # the part on its own line
+    assert kh51.date.iso() == "2025-03-07" and kh51.issuer == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+    assert kh51.role == "basis" and kh51.doc_id == "51/KH-UBND@2025~quang-ngai"
+    assert len(by_number(cs, "51/KH-UBND")) == 1  # not found a second time on line 2
+    nq03 = by_number(cs, "03/NQ-CP")[0]
+    assert nq03.issuer == "Chính phủ" and nq03.parent == kh51.index and nq03.role == "mention"
+    assert by_number(cs, "1169/QĐ-TTg")[0].role == "basis"  # the paragraph began with "Căn cứ"
