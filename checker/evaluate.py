@@ -446,7 +446,7 @@ def check_superseded(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
     hits: list[Hit] = []
     for spec in params.get("documents") or [params]:
         spec = dict(spec)
-        for k in ("unless", "replacement", "doc_id"):
+        for k in ("unless", "replacement"):
             if k not in spec and k in params:
                 spec[k] = params[k]
         hits.extend(_superseded_one(ctx, spec))
@@ -468,13 +468,6 @@ def _superseded_one(ctx: Ctx, params: dict) -> list[Hit]:
         cur_units = {o.unit for o in cur}
         occ = [o for o in occ if o.unit not in cur_units]
     values = {"replacement": params.get("replacement", "")}
-    if ctx.catalog is not None and params.get("doc_id") and hasattr(ctx.catalog, "current_version"):
-        try:
-            cur = ctx.catalog.current_version(params["doc_id"], ctx.as_of)
-            if cur and getattr(cur, "id", cur) != params["doc_id"] and not values["replacement"]:
-                values["replacement"] = getattr(cur, "title", None) or str(getattr(cur, "id", cur))
-        except Exception:  # pragma: no cover
-            pass
     strong = [o for o in occ if o.role in ("basis", "implements")]
     chosen = strong or occ[:1]
     seen: set[int] = set()
@@ -484,6 +477,50 @@ def _superseded_one(ctx: Ctx, params: dict) -> list[Hit]:
             continue
         seen.add(o.unit)
         hits.append(_occ_hit(o, dict(values, count=len(occ))))
+    return hits
+
+
+_CONF_RANK = {"verified": 0, None: 0, "seed": 1, "belief": 2}
+
+
+@check("catalog-superseded")
+def check_catalog_superseded(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """Any cited document that the catalogue (``reference/documents.yaml``)
+    says was replaced by the as-of date, so a replacement recorded there is
+    reported without a new rule.  ``skip`` lists catalogue ids that have a
+    rule of their own; the weakest confidence along the replacement chain
+    becomes the finding's confidence (seed/belief: "review" wording)."""
+    cat = ctx.catalog
+    if cat is None or ctx.as_of is None or not hasattr(cat, "replacement_chain"):
+        return []
+    skip = set(params.get("skip") or [])
+    types = set(params.get("relations") or ["replaced_by"])
+    by_doc: dict[str, list] = {}
+    for c in ctx.plan.citations:
+        if c.doc_id and c.doc_id not in skip:
+            by_doc.setdefault(c.doc_id, []).append(c)
+    hits: list[Hit] = []
+    for doc_id, cs in by_doc.items():
+        try:
+            chain = cat.replacement_chain(doc_id, ctx.as_of)
+        except Exception:  # pragma: no cover
+            continue
+        if not chain or chain[0][1].type not in types:
+            continue
+        conf = max((r.confidence for _, r in chain), key=lambda x: _CONF_RANK.get(x, 2))
+        conf = conf or "verified"
+        cur_id = chain[-1][0]
+        cur = cat.get(cur_id)
+        label = cur.label() if cur is not None and hasattr(cur, "label") else cur_id
+        strong = [c for c in cs if c.role in ("basis", "implements")] or cs[:1]
+        seen: set[int] = set()
+        for c in strong:
+            if c.unit in seen:
+                continue
+            seen.add(c.unit)
+            hits.append(Hit(unit=c.unit, ostart=c.start, oend=c.end, confidence=conf,
+                            values={"match": c.surface.strip(), "replacement": label,
+                                    "since": _vn_date(chain[0][1].effective), "doc_id": doc_id}))
     return hits
 
 
