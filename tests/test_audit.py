@@ -161,6 +161,17 @@ def test_cli_exit_2_when_no_plans(tmp_path):
     assert r.exit_code == 2 and "No plan files" in r.output
 
 
+def test_cli_unknown_reference_is_a_usage_error(tmp_path, seed):
+    from checker.cmd_audit import audit_command
+
+    d = tmp_path / "p"
+    d.mkdir()
+    shutil.copy(seed("003"), d / "a.txt")
+    r = CliRunner().invoke(audit_command, [str(d), "--out", str(tmp_path / "o"), "--reference", "khong-co"])
+    assert r.exit_code == 2 and "khong-co" in r.output
+    assert not (tmp_path / "o").exists()  # nothing checked, nothing written
+
+
 # ---------------------------------------------------------------- full pipeline
 
 def _folder(tmp_path: Path, seeds: list[Path]) -> Path:
