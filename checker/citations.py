@@ -473,6 +473,7 @@ def extract_citations(units: list[Unit], plan_header: Header | None = None,
     cits = [_to_citation(r, i) for i, r in enumerate(raws)]
     _resolve(cits, raws, cat, commune)
     _annotate(cits, raws, units, plan_header)
+    _subjects(cits, raws, by_unit)
     return cits
 
 
@@ -488,6 +489,37 @@ def _continues(a: Unit, b: Unit) -> bool:
     if not ta or not tb or _OPEN_END.search(ta):
         return False
     return tb[0].islower() or tb[0].isdigit() or tb[0] in "/-"
+
+
+_SUBJECT_START = re.compile(r"^\s*,?\s*(?i:về việc|v/v|về|triển khai|thực hiện|ban hành|phê duyệt|sửa đổi)\b")
+
+
+def _subjects(cits: list[Citation], raws: list[_Raw], by_unit: dict[int, list[int]]) -> None:
+    """The subject words after a reference ("về việc triển khai …"), up to the
+    next reference or ';'.  Kept as ``citation.subject`` (for the document list
+    and graph tooltips)."""
+    def inside(j: int, i: int) -> bool:  # is citation j nested (at any depth) in citation i?
+        seen = 0
+        while cits[j].parent is not None and seen < 50:
+            j = cits[j].parent
+            if j == i:
+                return True
+            seen += 1
+        return False
+
+    for idxs in by_unit.values():
+        for k, i in enumerate(idxs):
+            r = raws[i]
+            text = r.unit.norm
+            later = [j for j in idxs[k + 1:] if not inside(j, i)]
+            stop = raws[later[0]].start if later else len(text)
+            seg = text[min(r.end, len(text)):stop]
+            subject = None
+            if _SUBJECT_START.match(seg):
+                subject = re.split(r"[;(]", seg, maxsplit=1)[0].strip(" ,.:")
+                if len(subject) > 160:
+                    subject = subject[:159].rsplit(" ", 1)[0] + "…"
+            setattr(cits[i], "subject", subject or None)
 
 
 def _candidate_units(units: list[Unit], named: re.Pattern | None) -> list[Unit]:
@@ -790,7 +822,7 @@ def document_list(citations: list[Citation], cat: Catalog | None = None) -> list
                 "date": entry.date if entry else None,
                 "dates": [], "issuers": [], "in_catalog": entry is not None,
                 "level": entry.level if entry else _guess_level(c),
-                "title": (entry.title or entry.subject) if entry else None,
+                "title": (entry.title or entry.subject) if entry else getattr(c, "subject", None),
                 "confidence": entry.confidence if entry else None,
                 "roles": [], "count": 0, "lines": [], "citations": [],
                 "ambiguous": "ambiguous" in c.warnings,
@@ -807,6 +839,8 @@ def document_list(citations: list[Citation], cat: Catalog | None = None) -> list
             d["lines"].append(c.loc.line)
         if d["level"] is None:
             d["level"] = _guess_level(c)
+        if d["title"] is None and getattr(c, "subject", None):
+            d["title"] = c.subject
         if not d["in_catalog"] and d["date"] is None and c.date and c.date.complete:
             d["date"] = c.date.iso()
     return list(docs.values())

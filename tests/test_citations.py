@@ -505,3 +505,11 @@ def test_references_broken_across_hard_wrapped_lines():
     nq03 = by_number(cs, "03/NQ-CP")[0]
     assert nq03.issuer == "Chính phủ" and nq03.parent == kh51.index and nq03.role == "mention"
     assert by_number(cs, "1169/QĐ-TTg")[0].role == "basis"  # the paragraph began with "Căn cứ"
+
+
+def test_subject_of_an_uncatalogued_document(seed):
+    cs, _ = seed_cits(seed, "001")
+    docs = {d["id"]: d for d in document_list(cs)}
+    title = docs["70/KH-UBND@2025~cao-loc"]["title"]
+    assert title.startswith("về việc triển khai thực hiện Nghị quyết số 71/NQ-CP")
+    assert docs["57-NQ/TW@2024"]["title"].startswith("Về đột phá")  # the catalogue's official title
