@@ -132,7 +132,8 @@ def cached_phrase_matcher(phrases: tuple[str, ...]) -> Phrases:
 # first words of a unit name (folded)
 _UNIT_HEADS = [
     "phong", "van phong", "trung tam", "cong an", "ban chi huy", "ban", "ubnd", "uy ban",
-    "hoi dong", "so", "bo", "dai", "tram", "hoi", "doan", "cac", "truong", "to", "mat tran",
+    "hoi dong", "so", "bo", "dai", "tram", "hoi", "doan", "cac", "truong", "mat tran",
+    "to cong nghe so", "to giup viec", "to dan pho", "to cong tac", "to chuc chinh tri",
     "ubmttq", "chi nhanh", "buu dien", "ngan hang", "quan su", "dang uy", "thuong truc",
     "chu tich", "pho chu tich", "cong chuc", "bch", "vien", "cuc", "chi cuc", "tinh", "xa",
     "huyen", "thon", "ap", "nganh", "khu pho", "hop tac xa", "doanh nghiep", "vtv", "vov", "ttxvn",
@@ -146,6 +147,7 @@ _ACTION = [
     "quan ly", "xu ly", "cap nhat", "danh gia", "giai quyet", "de", "nham", "trong",
     "tai", "ve viec", "dinh ky", "thuong xuyen", "ban hanh", "trinh", "lua chon",
 ]
+_ACTION_SET = frozenset(_ACTION)
 _TRIGGER_LEAD = ("chu tri",)
 _TRIGGER_PARTNER = ("phoi hop voi", "phoi hop cung", "phoi hop")
 _TRIGGER_ASSIGN = ("giao cho", "giao")
@@ -175,18 +177,23 @@ def _clean_unit(s: str) -> str:
 
 
 def _split_units(s: str) -> list[str]:
-    """Split "A, B và các cơ quan, đơn vị liên quan" into unit names."""
-    parts = [p for p in re.split(r"\s*[,;]\s*|\s+và\s+(?=\S)", s) if p.strip()]
+    """Split "A, B và các cơ quan, đơn vị liên quan" into unit names; a
+    piece that does not start like a unit name stays with the one before
+    ("Trạm Trồng trọt và Bảo vệ thực vật", "các cơ quan, đơn vị liên quan")."""
     out: list[str] = []
-    for p in parts:
-        p = _clean_unit(p)
-        if not p:
-            continue
-        if out and not _starts_with_head(fold(p)) and len(p.split()) <= 4:
-            out[-1] = out[-1] + ", " + p  # "các cơ quan, đơn vị liên quan"
-        else:
-            out.append(p)
-    return out
+    pos = 0
+    for m in list(re.finditer(r"\s*[,;]\s*|\s+và\s+(?=\S)", s)) + [None]:
+        piece = s[pos:m.start()] if m else s[pos:]
+        sep = m.group(0) if m else ""
+        p = _clean_unit(piece)
+        if p:
+            if out and not _starts_with_head(fold(p)):
+                out[-1] = out[-1] + _last_sep + p
+            else:
+                out.append(p)
+        _last_sep = sep if sep.strip() else " "
+        pos = m.end() if m else len(s)
+    return [o.strip(" ,;") for o in out]
 
 
 def _cut_at_action(text: str) -> str:
@@ -203,6 +210,33 @@ def _cut_at_action(text: str) -> str:
             best = min(best, m.start())
             break
     return text[:best]
+
+
+_KEEP_V = {"liên quan", "có liên quan"}
+
+
+def _cut_at_verb(text: str) -> str:
+    """Keep the unit names at the start of ``text``: stop at the first
+    lowercase verb or preposition (underthesea POS tags); names keep their
+    capitalised words ("Trung tâm Phục vụ hành chính công")."""
+    try:
+        from underthesea import pos_tag
+
+        tagged = pos_tag(text)
+    except Exception:  # pragma: no cover - segmenter unavailable
+        return _cut_at_action(text)
+    pos = 0
+    for i, (w, tag) in enumerate(tagged):
+        at = text.find(w, pos)
+        if at < 0:
+            break
+        low = w.lower()
+        if i > 0 and w[:1].islower() and low not in _KEEP_V and (
+                tag.startswith("V") or tag == "E" or (tag == "C" and low != "và")
+                or fold(low) in _ACTION_SET):
+            return text[:at]
+        pos = at + len(w)
+    return text
 
 
 @lru_cache(maxsize=2048)
@@ -235,13 +269,17 @@ def _find_roles(text: str) -> Roles:
             if cand and _starts_with_head(fold(cand)) and len(cand.split()) <= 14:
                 roles.lead = cand
                 roles.lead_span = (m.start(1), m.end(1))
-    # partners: "phối hợp với A, B, C <action>"
-    m = re.search(r"(?<![\w])phoi hop(?: voi| cung)?(?![\w])", f)
+    # partners: "phối hợp với A, B, C <action>" (bare "phối hợp" only before a unit name)
+    m = re.search(r"(?<![\w])phoi hop (?:voi|cung)(?![\w])", f)
+    if not m:
+        m = re.search(r"(?<![\w])phoi hop(?![\w])", f)
+        if m and not _starts_with_head(f[m.end():].strip(" ,")[:40]):
+            m = None
     if m:
         rest = t[m.end():]
         end = _CLAUSE_END.search(rest)
         rest = rest[: end.start()] if end else rest
-        rest = _cut_at_action(rest)
+        rest = _cut_at_verb(rest)
         roles.partners = [p for p in _split_units(rest) if _starts_with_head(fold(p))
                           or "lien quan" in fold(p)]
     return roles

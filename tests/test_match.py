@@ -68,6 +68,12 @@ def test_phrase_matcher_meets_both_tone_styles_and_no_accents():
     ("Giao Trung tâm Dịch vụ tổng hợp chủ trì, phối hợp với Hội Nông dân xã tổ chức lớp học.",
      "Trung tâm Dịch vụ tổng hợp", ["Hội Nông dân xã"]),
     ("Tổ chức tuyên truyền sâu rộng trong Nhân dân.", None, []),
+    ("Chủ trì, phối hợp với Trạm Trồng trọt và Bảo vệ thực vật khu vực, các hợp tác xã nông nghiệp "
+     "theo dõi diễn biến dịch hại.", None,
+     ["Trạm Trồng trọt và Bảo vệ thực vật khu vực", "các hợp tác xã nông nghiệp"]),
+    ("Phối hợp tổ chức triển khai các chương trình đào tạo, bồi dưỡng.", None, []),
+    ("Chủ trì, phối hợp với các cơ quan liên quan trên địa bàn thực hiện tốt công tác thông tin.", None,
+     ["các cơ quan liên quan"]),
 ])
 def test_find_roles(text, lead, partners):
     r = find_roles(text)
