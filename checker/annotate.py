@@ -86,6 +86,7 @@ class UnitMap:
     segments: list[Segment] = field(default_factory=list)
     paragraphs: list[Any] = field(default_factory=list)  # every w:p of the unit, in order
     exact: bool = True  # rebuilt text == Unit.text
+    note_ref: Any = None  # footnote units: the body run holding its reference mark
 
 
 def _leaf_text(el) -> str | None:
@@ -216,7 +217,41 @@ def map_docx(doc, units: list[Unit]) -> dict[int, UnitMap]:
                     pos += len(ctext) + 1
                 m.exact = "\t".join(texts) == u.text
                 maps[u.index] = m
+    _map_footnotes(doc, units, maps)
     return maps
+
+
+def _map_footnotes(doc, units: list[Unit], maps: dict[int, UnitMap]) -> None:
+    """Footnote units (the reader's real, non-empty footnotes in file order)
+    → the body run with their ``w:footnoteReference``.  Word keeps comments in
+    the body only, so a finding in a footnote is put on its reference mark."""
+    notes = [u for u in units if u.kind == "footnote"]
+    if not notes:
+        return
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    from .read.word import para_text
+
+    part = next((r.target_part for r in doc.part.rels.values()
+                 if r.reltype == RT.FOOTNOTES and not r.is_external), None)
+    if part is None:
+        return
+    try:
+        root = etree.fromstring(part.blob)
+    except etree.XMLSyntaxError:
+        return
+    ids = []
+    for fn in root.findall(W + "footnote"):
+        if fn.get(W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
+            continue
+        text = " ".join(t for t in (para_text(p).strip() for p in fn.iter(W + "p")) if t)
+        if text:
+            ids.append((fn.get(W + "id"), text))
+    refs = {ref.get(W + "id"): _run_of(ref)
+            for ref in doc.element.body.iter(W + "footnoteReference")}
+    for u, (fid, text) in zip(notes, ids):
+        maps[u.index] = UnitMap(u.index, exact=text == u.text, note_ref=refs.get(fid))
 
 
 def _is_layout_table(tbl) -> bool:
@@ -666,7 +701,7 @@ class Placed:
     finding: Finding | None
     comment_id: int
     text: str  # anchored text
-    how: str  # span | unit | section | title
+    how: str  # span | section | footnote | unit | title
 
 
 @dataclass
@@ -756,11 +791,18 @@ def annotate(path: str | Path, output: str | Path | None = None, *,
                 sec_unit = section_for_group(plan, g, titles, kws)
             if sec_unit is not None and sec_unit in maps:
                 anchor, how = anchor_paragraphs(maps[sec_unit].paragraphs), "section"
-        if anchor is None and u is not None and u.index in maps:
+        text = comment_text(f, lang)
+        if anchor is None and u is not None and u.index in maps and maps[u.index].note_ref is not None:
+            ref = maps[u.index].note_ref
+            anchor, how = Anchor(first=ref, last=ref), "footnote"
+            quote = u.text[f.start:f.end] if f.start is not None else u.text
+            text = (f"({'footnote' if lang == 'en' else 'chú thích'} {u.numbering or ''}: "
+                    f"“{_short(quote)}”)\n") + text
+        if anchor is None and u is not None and u.index in maps and maps[u.index].paragraphs:
             anchor, how = anchor_paragraphs(maps[u.index].paragraphs), "unit"
         if anchor is None:
             anchor, how = anchor_paragraphs(title_ps) if title_ps else Anchor(), "title"
-        c = _insert_comment(doc, anchor, comment_text(f, lang), author, initials)
+        c = _insert_comment(doc, anchor, text, author, initials)
         report.placed.append(Placed(f, c.comment_id, _anchor_text(anchor), how))
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -779,6 +821,11 @@ def annotate(path: str | Path, output: str | Path | None = None, *,
             f"{len(report.inexact_units)} paragraphs did not match the text read exactly; their "
             "comments are anchored on the whole paragraph.")
     return report
+
+
+def _short(s: str, n: int = 120) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def _anchor_text(a: Anchor) -> str:

@@ -54,10 +54,11 @@ def command(plan: Path, references: tuple[str, ...], as_of: str | None, output: 
     if lang == "en":
         click.echo(f"Wrote {rep.output}: {n} comments ({on_span} on the exact words, "
                    f"{rep.count('section')} on a section heading, "
-                   f"{rep.count('unit') + rep.count('title') - 1} on a paragraph or the title) "
+                   f"{n - on_span - rep.count('section')} on a paragraph, footnote mark or the "
+                   "title) "
                    "and a summary on the title.")
     else:
         click.echo(f"Đã ghi {rep.output}: {n} nhận xét ({on_span} gắn đúng vào chữ, "
                    f"{rep.count('section')} vào tiêu đề mục, "
-                   f"{rep.count('unit') + rep.count('title') - 1} vào đoạn hoặc tên văn bản) "
+                   f"{n - on_span - rep.count('section')} vào đoạn, dấu chú thích hoặc tên văn bản) "
                    "và một nhận xét tóm tắt ở tên văn bản.")

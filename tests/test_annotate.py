@@ -335,6 +335,35 @@ def test_hyperlinks_fields_tracked_changes_and_content_controls(tmp_path):
     assert _units(out) == _units(src)
 
 
+def test_finding_in_a_footnote_goes_on_its_reference_mark(tmp_path):
+    try:
+        from test_read_docx import _add_footnotes  # the readers' footnote builder
+    except ImportError:
+        pytest.skip("tests/test_read_docx.py has no _add_footnotes helper")
+    d = docx.Document()
+    d.add_paragraph("KẾ HOẠCH")
+    d.add_paragraph("Căn cứ Kế hoạch hành động của Huyện ủy")
+    src = tmp_path / "fn.docx"
+    d.save(str(src))
+    _add_footnotes(src, ["Kế hoạch số 12-KH/HU ngày 02/3/2025 của Huyện ủy."],
+                   "Căn cứ Kế hoạch hành động của Huyện ủy")
+    plan = _plan(src)
+    u = next(u for u in plan.units if u.kind == "footnote")
+    s = u.text.index("Huyện ủy")
+    out = tmp_path / "fn.rev.docx"
+    rep = annotate(src, out, result=_result(plan, [_finding(u, s, s + 8)]))
+    assert rep.placed[1].how == "footnote"
+    c = _comments_by_id(out)[rep.placed[1].comment_id]
+    assert "“Huyện ủy”" in c.text.splitlines()[0]
+    # the range holds the reference mark, right after the words it annotates
+    xml = docx.Document(str(out)).element.body.xml
+    cid = rep.placed[1].comment_id
+    i = xml.index(f'<w:commentRangeStart w:id="{cid}"/>')
+    j = xml.index(f'<w:commentRangeEnd w:id="{cid}"/>')
+    assert i < xml.index("footnoteReference", i) < j
+    assert _units(out) == _units(src)
+
+
 def test_overlapping_spans_each_keep_their_words(tmp_path):
     src = _formatted_doc(tmp_path / "o.docx")
     plan = _plan(src)
