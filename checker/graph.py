@@ -412,7 +412,7 @@ def _layout(g: nx.DiGraph) -> tuple[dict[str, tuple[float, float]], list[tuple[s
                 nb = list(g.predecessors(n)) + list(g.successors(n))
                 return sum(pos_idx[m] for m in nb) / len(nb) if nb else pos_idx[n]
             order[lv].sort(key=bary)
-    width = max(len(ns) for _, ns in layers) * (BOX_W + GAP_X) + LEFT + GAP_X
+    width = max((len(ns) for _, ns in layers), default=1) * (BOX_W + GAP_X) + LEFT + GAP_X
     pos: dict[str, tuple[float, float]] = {}
     bands: list[tuple[str, float]] = []
     y = 40.0

@@ -200,3 +200,13 @@ def test_communes_join_through_a_provincial_plan_the_catalogue_does_not_know():
     sup = superseded_links(g)
     assert {(s["plan"], s["document"]) for s in sup} == {("plan:xa-a.txt", "03/NQ-CP@2025"),
                                                           ("plan:xa-b.txt", "03/NQ-CP@2025")}
+
+
+def test_empty_graphs_render():
+    empty = build_graph([])
+    ET.fromstring(draw_svg(empty))
+    lonely = build_graph([Plan(source="x.txt", format="txt", units=[], header=Header())])
+    data = to_json(lonely)
+    assert data["plans"][0]["reaches_target"] is False and data["plans"][0]["as_of_basis"] == "today"
+    ET.fromstring(draw_svg(lonely))
+    assert "<svg" in to_html(lonely)
