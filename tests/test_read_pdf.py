@@ -72,10 +72,23 @@ def test_wrapped_cells_are_joined(tmp_path):
     assert rows[0].cells[1] == long
 
 
+@pytest.fixture(scope="module")
+def seed_pdf(tmp_path_factory):
+    """``seed_pdf(src)`` → a PDF built once per seed for this module."""
+    built: dict[str, Path] = {}
+
+    def get(src: Path) -> Path:
+        if src.name not in built:
+            out = tmp_path_factory.mktemp("seedpdf") / f"{src.stem}.pdf"
+            built[src.name] = build_pdf(src.read_text(encoding="utf-8"), out)
+        return built[src.name]
+    return get
+
+
 @pytest.mark.parametrize("prefix", ["000", "003", "002", "001", "004"])
-def test_seed_pdf_agrees_with_text(seed, tmp_path, prefix):
+def test_seed_pdf_agrees_with_text(seed, seed_pdf, prefix):
     src = seed(prefix)
-    res_pdf = read(build_pdf(src.read_text(encoding="utf-8"), tmp_path / f"{prefix}.pdf"))
+    res_pdf = read(seed_pdf(src))
     res_txt = read(src)
     # a PDF wraps long lines: compare runs of text joined, rows cell by cell
     assert unit_stream(res_pdf, merge_text=True) == unit_stream(res_txt, merge_text=True)
@@ -92,7 +105,7 @@ def _key(t: str) -> str:
 @pytest.mark.skipif(importlib.util.find_spec("checker.pipeline") is None,
                     reason="checker.pipeline is not there yet")
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
-def test_seed_pdf_tasks_agree_with_text(seed, tmp_path, prefix):
+def test_seed_pdf_tasks_agree_with_text(seed, seed_pdf, prefix):
     """The PDF wraps prose over printed lines and draws tables; once the reader
     has joined wrapped lines, the tasks are those of the text version."""
     from checker import pipeline
@@ -100,7 +113,7 @@ def test_seed_pdf_tasks_agree_with_text(seed, tmp_path, prefix):
     if not hasattr(pipeline, "extract"):
         pytest.skip("checker.pipeline.extract is not there yet")
     src = seed(prefix)
-    p = build_pdf(src.read_text(encoding="utf-8"), tmp_path / f"{prefix}.pdf")
+    p = seed_pdf(src)
     plan_txt = pipeline.extract(src)
     plan_pdf = pipeline.extract(p)
     assert plan_txt.tasks
