@@ -64,6 +64,7 @@ class Document:
     level: str
     title: str | None = None
     subject: str | None = None
+    subject_vi: str | None = None
     aliases: list[str] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     status: str | None = None
@@ -74,6 +75,12 @@ class Document:
     effective_from: str | None = None
     horizon: str | None = None
     pre_merger: bool = False
+
+    def description(self, lang: str = "vi") -> str | None:
+        """Official title, else our own description in ``lang``."""
+        if self.title:
+            return self.title
+        return (self.subject_vi or self.subject) if lang == "vi" else (self.subject or self.subject_vi)
 
     @property
     def year(self) -> int | None:
@@ -97,7 +104,7 @@ class Document:
         return {
             "id": self.id, "type": self.type, "number": self.number, "date": self.date,
             "issuer": self.issuer, "level": self.level, "title": self.title,
-            "subject": self.subject, "aliases": self.aliases,
+            "subject": self.subject, "subject_vi": self.subject_vi, "aliases": self.aliases,
             "relations": [r.__dict__ for r in self.relations], "status": self.status,
             "source": self.source, "confidence": self.confidence, "facts": self.facts,
             "place": self.place,

@@ -822,7 +822,7 @@ def document_list(citations: list[Citation], cat: Catalog | None = None) -> list
                 "date": entry.date if entry else None,
                 "dates": [], "issuers": [], "in_catalog": entry is not None,
                 "level": entry.level if entry else _guess_level(c),
-                "title": (entry.title or entry.subject) if entry else getattr(c, "subject", None),
+                "title": entry.description("vi") if entry else getattr(c, "subject", None),
                 "confidence": entry.confidence if entry else None,
                 "roles": [], "count": 0, "lines": [], "citations": [],
                 "ambiguous": "ambiguous" in c.warnings,

@@ -115,7 +115,8 @@ def _add_doc(g: nx.DiGraph, doc_id: str, cat: Catalog, d: dict | None = None) ->
     entry = cat.get(doc_id)
     if entry is not None:
         attrs = dict(kind="document", type=entry.type, number=entry.number, date=entry.date,
-                     issuer=entry.issuer, level=entry.level, title=entry.title or entry.subject,
+                     issuer=entry.issuer, level=entry.level, title=entry.description("vi"),
+                     title_en=entry.description("en"),
                      in_catalog=True, confidence=entry.confidence, status=entry.status)
     else:
         d = d or {}
@@ -513,7 +514,8 @@ def draw_svg(g: nx.DiGraph, as_of: dt.date | None = None, lang: str = "vi") -> s
         l2 = _date_label(d.get("date")) if d.get("kind") != "plan" else (d.get("issuer") or "")
         if d.get("kind") != "plan" and d.get("issuer"):
             l2 = (l2 + " · " if l2 else "") + str(d["issuer"])
-        tip = label(g, n) + (f" — {d.get('title')}" if d.get("title") else "")
+        desc = d.get("title") if lang == "vi" else (d.get("title_en") or d.get("title"))
+        tip = label(g, n) + (f" — {desc}" if desc else "")
         out.append(f'<g><title>{e(tip)}</title><rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="6" '
                    f'fill="{fill}" stroke="{stroke}" stroke-width="{sw}"{dash}/>'
                    f'<text x="{x + 8:.0f}" y="{y + 18:.0f}" font-weight="bold">{e(_wrap(l1, 30))}</text>'
@@ -552,7 +554,7 @@ def to_html(g: nx.DiGraph, as_of: dt.date | None = None, lang: str = "vi") -> st
             n.get("type") or "", n.get("number") or "", _date_label(n.get("date")), n.get("issuer") or "",
             LEVEL_LABELS.get(n.get("level") or "unknown", (n.get("level"), n.get("level")))[0 if vi else 1],
             t("có", "yes") if n.get("in_catalog") else t("không", "no"), n.get("confidence") or "",
-            n.get("title") or "")) + "</tr>")
+            (n.get("title") if vi else (n.get("title_en") or n.get("title"))) or "")) + "</tr>")
     plans = []
     for p in data["plans"]:
         items = []
