@@ -203,7 +203,7 @@ def check(plans, references, fmt, output, as_of, fail_on, config_path, baseline_
     for path in plans:
         try:
             cfg = load_config(Path(path), explicit=Path(config_path) if config_path else None)
-            res = pipeline.check(path, references=refs, as_of=day, config=cfg)
+            res = pipeline.check(path, references=refs, as_of=day, config=cfg, lang=lang)
         except PlanError as e:
             click.echo(f"{path}: " + ("Lỗi: " if lang == "vi" else "Error: ") + e.message(lang), err=True)
             failed = True

@@ -104,7 +104,7 @@ def as_of_for(plan: Plan, override: dt.date | None = None,
 
 
 def check(path: str | Path, references: list[str] | None = None, as_of: dt.date | None = None,
-          config=None, plan: Plan | None = None) -> CheckResult:
+          config=None, plan: Plan | None = None, lang: str = "vi") -> CheckResult:
     from .config import load_config
     from .evaluate import evaluate
     from .graph import build_graph
@@ -123,5 +123,5 @@ def check(path: str | Path, references: list[str] | None = None, as_of: dt.date 
     result = CheckResult(plan=plan, as_of=day, as_of_basis=basis, references=refs,
                          coverage=coverage, tool_version=__version__)
     result.graph = build_graph([plan])
-    result.findings = evaluate(result, config=cfg)
+    result.findings = evaluate(result, config=cfg, lang=lang)
     return result
