@@ -365,3 +365,26 @@ def test_header_table_feeds_the_plan_header(tmp_path):
     assert h_doc.date is not None and h_doc.date.iso() == "2026-04"
     for field in ("issuer", "number", "place", "kind", "title"):
         assert getattr(h_doc, field) == getattr(h_txt, field), field
+
+
+def test_legacy_doc_goes_through_libreoffice(tmp_path, monkeypatch):
+    """With a (stand-in) soffice on PATH, a .doc is converted and read as .docx."""
+    import os
+    import stat
+
+    converted = build_docx("KẾ HOẠCH\nI. NHIỆM VỤ", tmp_path / "converted.docx")
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    fake = bindir / "soffice"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'while [ "$#" -gt 0 ]; do if [ "$1" = "--outdir" ]; then out="$2"; fi; shift; done\n'
+        f'cp "{converted}" "$out/input.docx"\n', encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
+    doc = tmp_path / "old.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1000))
+    res = read(doc)
+    assert res.format == "doc"
+    assert _texts(res) == ["KẾ HOẠCH", "I. NHIỆM VỤ"]
+    assert any("LibreOffice" in n for n in res.notes)
