@@ -1018,3 +1018,15 @@ def as_of_lower_bound(citations: Iterable[Citation]) -> tuple[dt.date, Citation]
             if best is None or d > best[0]:
                 best = (d, c)
     return best
+
+
+def covering_citation(citations: Iterable[Citation], unit: int, start: int, end: int) -> Citation | None:
+    """The citation whose span (offsets in the unit's original text) contains
+    ``start:end`` - e.g. to tell "UBND tỉnh Đồng Nai" as the issuer of a 2025
+    document (historically right) from the same words used as a current body."""
+    best = None
+    for c in citations:
+        if c.unit == unit and c.start <= start and end <= c.end:
+            if best is None or (c.end - c.start) < (best.end - best.start):
+                best = c
+    return best

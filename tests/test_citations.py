@@ -513,3 +513,16 @@ def test_subject_of_an_uncatalogued_document(seed):
     title = docs["70/KH-UBND@2025~cao-loc"]["title"]
     assert title.startswith("về việc triển khai thực hiện Nghị quyết số 71/NQ-CP")
     assert docs["57-NQ/TW@2024"]["title"].startswith("Về đột phá")  # the catalogue's official title
+
+
+def test_covering_citation():
+    from checker.citations import covering_citation
+
+    u = units_of("Căn cứ Kế hoạch số 92/KH-UBND ngày 15/9/2025 của UBND tỉnh Đồng Nai; báo cáo UBND tỉnh Đồng Nai.")
+    cs = extract_citations(u)
+    text = u[0].text
+    first = text.index("UBND tỉnh Đồng Nai")
+    last = text.rindex("UBND tỉnh Đồng Nai")
+    c = covering_citation(cs, 0, first, first + len("UBND tỉnh Đồng Nai"))
+    assert c is not None and c.date.iso() == "2025-09-15"
+    assert covering_citation(cs, 0, last, last + len("UBND tỉnh Đồng Nai")) is None
