@@ -749,11 +749,23 @@ def annotate(path: str | Path, output: str | Path | None = None, *,
     initials = _initials(author)
 
     report = AnnotateReport(output=out, built=plan.format not in ("docx",))
-    if report.built:
-        doc, maps = build_docx(plan)
-    else:
-        doc = docx.Document(str(src))
-        maps = map_docx(doc, plan.units)
+    doc = maps = None
+    if plan.format in ("doc", "rtf"):
+        # the reader saw LibreOffice's .docx conversion: annotate that, if it
+        # converts to the same units again
+        doc, maps = _converted_legacy(src, plan)
+        if doc is not None:
+            report.built = False
+            report.notes.append(
+                f"Tệp {plan.format} đã được LibreOffice chuyển sang .docx; bản rà soát là tệp .docx."
+                if lang != "en" else
+                f"LibreOffice converted the .{plan.format} file to .docx; the reviewed copy is a .docx.")
+    if doc is None:
+        if report.built:
+            doc, maps = build_docx(plan)
+        else:
+            doc = docx.Document(str(src))
+            maps = map_docx(doc, plan.units)
     report.inexact_units = sorted(i for i, m in maps.items() if not m.exact)
 
     names = group_names(result)
@@ -821,6 +833,45 @@ def annotate(path: str | Path, output: str | Path | None = None, *,
             f"{len(report.inexact_units)} paragraphs did not match the text read exactly; their "
             "comments are anchored on the whole paragraph.")
     return report
+
+
+def _converted_legacy(src: Path, plan: Plan):
+    """(document, maps) of a LibreOffice .docx conversion of a .doc/.rtf whose
+    every unit matches the plan's units; (None, None) otherwise."""
+    import io
+    import os
+    import subprocess
+    import tempfile
+
+    import docx
+
+    from .read.word import find_soffice
+
+    exe = find_soffice()
+    if exe is None:
+        return None, None
+    with tempfile.TemporaryDirectory(prefix="plancheck-") as tmp:
+        data = src.read_bytes()
+        suffix = ".rtf" if data[:5] == b"{\\rtf" else ".doc"
+        inp = os.path.join(tmp, "input" + suffix)
+        with open(inp, "wb") as f:
+            f.write(data)
+        try:
+            subprocess.run([exe, "--headless", "--norestore",
+                            f"-env:UserInstallation=file://{tmp}/profile",
+                            "--convert-to", "docx", "--outdir", tmp, inp],
+                           check=True, capture_output=True, timeout=120)
+            with open(os.path.join(tmp, "input.docx"), "rb") as f:
+                converted = f.read()
+        except (subprocess.SubprocessError, OSError):
+            return None, None
+    doc = docx.Document(io.BytesIO(converted))
+    maps = map_docx(doc, plan.units)
+    body = [u.index for u in plan.units if u.kind in ("para", "row")]
+    if sorted(i for i in maps if plan.units[i].kind != "footnote") != body or \
+            not all(m.exact for m in maps.values()):
+        return None, None
+    return doc, maps
 
 
 def _short(s: str, n: int = 120) -> str:

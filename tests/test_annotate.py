@@ -548,6 +548,30 @@ def test_libreoffice_opens_the_reviewed_copy(seed_docx, tmp_path):
     assert len(notes) == len(fs) + 1
 
 
+def test_legacy_doc_is_annotated_through_its_docx_conversion(tmp_path):
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        pytest.skip("LibreOffice (soffice) is not installed: .doc plans cannot be read")
+    src = _formatted_doc(tmp_path / "legacy.docx")
+    subprocess.run([exe, "--headless", "--norestore",
+                    f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    doc_path = tmp_path / "legacy.doc"
+    plan = _plan(doc_path)
+    assert plan.format == "doc"
+    u = next(u for u in plan.units if "03/NQ" in u.text)
+    s = u.text.index("số 03")
+    e = u.text.index("-CP") + 2
+    out = tmp_path / "legacy.rev.docx"
+    rep = annotate(doc_path, out, result=_result(plan, [_finding(u, s, e)]))
+    assert not rep.built and "LibreOffice" in rep.notes[0]
+    assert read_comments(out)[1].anchored == "số 03/NQ-C"
+    # the formatting came through the conversion
+    para = next(p for p in docx.Document(str(out)).paragraphs if "03/NQ" in p.text)
+    assert ("03/NQ", True) in [(r.text, r.bold) for r in para.runs]
+
+
 # ------------------------------------------------- real check, round trip
 
 def _check(path):
