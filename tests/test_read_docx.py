@@ -388,3 +388,25 @@ def test_legacy_doc_goes_through_libreoffice(tmp_path, monkeypatch):
     assert res.format == "doc"
     assert _texts(res) == ["KẾ HOẠCH", "I. NHIỆM VỤ"]
     assert any("LibreOffice" in n for n in res.notes)
+
+
+@pytest.mark.parametrize("main_type", [
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+], ids=["docm", "dotx"])
+def test_macro_documents_and_templates_are_read(tmp_path, main_type):
+    import io
+
+    p = build_docx("KẾ HOẠCH\nI. NHIỆM VỤ", tmp_path / "plain.docx")
+    src = zipfile.ZipFile(p)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            blob = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                blob = blob.replace(b"application/vnd.openxmlformats-officedocument."
+                                    b"wordprocessingml.document.main+xml", main_type.encode())
+            z.writestr(info, blob)
+    q = tmp_path / "plan.docm"
+    q.write_bytes(out.getvalue())
+    assert _texts(read(q)) == ["KẾ HOẠCH", "I. NHIỆM VỤ"]

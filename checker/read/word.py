@@ -88,6 +88,35 @@ def check_zip(data: bytes) -> None:
         raise _corrupt()
 
 
+_MAIN_TYPES = (
+    b"application/vnd.ms-word.document.macroEnabled.main+xml",  # .docm
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",  # .dotx
+    b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",  # .dotm
+)
+_DOCX_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def _as_document_package(data: bytes) -> bytes:
+    """A .docm/.dotx/.dotm package relabelled as a .docx (same body XML), so
+    python-docx opens it; macros are never run, only text is read."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        try:
+            types = zf.read("[Content_Types].xml")
+        except KeyError:
+            return data
+        if not any(t in types for t in _MAIN_TYPES):
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zf.infolist():
+                blob = zf.read(info.filename)
+                if info.filename == "[Content_Types].xml":
+                    for t in _MAIN_TYPES:
+                        blob = blob.replace(t, _DOCX_TYPE)
+                zout.writestr(info, blob)
+    return out.getvalue()
+
+
 def _corrupt() -> PlanError:
     return PlanError(
         "corrupt",
@@ -470,7 +499,7 @@ def read_docx(data: bytes) -> ReadResult:
     check_zip(data)
     try:
         import docx  # python-docx
-        doc = docx.Document(io.BytesIO(data))
+        doc = docx.Document(io.BytesIO(_as_document_package(data)))
     except PlanError:
         raise
     except Exception as e:  # noqa: BLE001 - python-docx raises many kinds on bad input
