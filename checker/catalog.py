@@ -118,6 +118,11 @@ def number_key(number: str) -> str:
     return re.sub(r"^0+(?=\d)", "", fold(number).replace(" ", "").upper())
 
 
+def loose_key(number: str) -> str:
+    """number_key without separators: '57/NQ-TW' and '57-NQ/TW' agree."""
+    return re.sub(r"[-/\s]", "", number_key(number))
+
+
 @lru_cache(maxsize=4096)
 def issuer_key(issuer: str | None) -> str:
     """Comparable issuer form: 'Ủy ban nhân dân tỉnh Đồng Nai' == 'UBND tỉnh Đồng Nai'."""
@@ -151,9 +156,11 @@ class Catalog:
                 raise ValueError(f"duplicate catalogue id {doc.id}")
             self.documents[doc.id] = doc
         self._by_number: dict[str, list[Document]] = {}
+        self._by_loose: dict[str, list[Document]] = {}
         self._aliases: dict[str, list[Document]] = {}
         for doc in self.documents.values():
             self._by_number.setdefault(number_key(doc.number), []).append(doc)
+            self._by_loose.setdefault(loose_key(doc.number), []).append(doc)
             for a in doc.aliases:
                 self._aliases.setdefault(squash(norm(a)), []).append(doc)
         # incoming relations (so a document knows what amends it)
@@ -190,6 +197,11 @@ class Catalog:
             kept = [d for d in hits if _issuer_fits(ik, d)]
             hits = kept
         return hits
+
+    def find_loose(self, number: str) -> list[Document]:
+        """Documents whose number matches once separators are ignored
+        ("57/NQ-TW" written for 57-NQ/TW)."""
+        return list(self._by_loose.get(loose_key(number), []))
 
     def find_incomplete(self, doc_type: str | None, number_year: str) -> list[Document]:
         """Documents whose number starts with "45/2025" (a number written without its symbol)."""

@@ -672,6 +672,15 @@ def _catalog_id(cat: Catalog, c: Citation, year: int | None, places: set[str] | 
             return hits[0].id
         return None
     hits = [d for d in cat.find(c.doc_type, c.number, year, c.issuer) if _place_ok(d, c, places)]
+    if not hits and not cat.find(None, c.number):
+        # separators written wrongly ("57/NQ-TW" for 57-NQ/TW): same document, flagged
+        loose = [d for d in cat.find_loose(c.number) if _place_ok(d, c, places)
+                 and (year is None or d.year == year) and (not c.doc_type or _same_family(c.doc_type, d.type))]
+        if len(loose) == 1:
+            if "malformed-symbol" not in c.warnings:
+                c.warnings.append("malformed-symbol")
+            c.number = loose[0].number
+            return loose[0].id
     if not hits and c.issuer and year is not None:
         # the right number and year with another issuer: the plan names the issuer wrongly
         any_issuer = [d for d in cat.find(c.doc_type, c.number, year, None) if _place_ok(d, c, places)]

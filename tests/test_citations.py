@@ -526,3 +526,11 @@ def test_covering_citation():
     c = covering_citation(cs, 0, first, first + len("UBND tỉnh Đồng Nai"))
     assert c is not None and c.date.iso() == "2025-09-15"
     assert covering_citation(cs, 0, last, last + len("UBND tỉnh Đồng Nai")) is None
+
+
+def test_wrong_separators_resolve_with_a_warning():
+    c = one("Quán triệt Nghị quyết số 57/NQ-TW ngày 22/12/2024 của Bộ Chính trị")
+    assert c.doc_id == "57-NQ/TW@2024" and c.number == "57-NQ/TW" and c.number_raw == "57/NQ-TW"
+    assert "malformed-symbol" in c.warnings
+    issue = [i for i in citation_issues([c], None) if i["kind"] == "malformed-symbol"][0]
+    assert issue["data"]["number_raw"] == "57/NQ-TW" and "57-NQ/TW" in issue["message"]["vi"]
