@@ -72,6 +72,11 @@ def build_graph(plans, cat: Catalog | None = None) -> nx.DiGraph:
     g = nx.DiGraph(target=TARGET, catalog_version=cat.version)
     for plan in plans:
         pid = plan_node_id(plan)
+        if g.has_node(pid):  # two plans with the same file name in different folders
+            pid = f"plan:{Path(plan.source).parent.name}/{Path(plan.source).name}"
+            k = 2
+            while g.has_node(pid):
+                pid, k = f"plan:{Path(plan.source).name}#{k}", k + 1
         h = plan.header
         g.add_node(pid, kind="plan", type=(h.kind or "Kế hoạch").capitalize() if h else "Kế hoạch",
                    number=h.number if h else None, date=h.date.iso() if h and h.date else None,
