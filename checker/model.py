@@ -243,6 +243,7 @@ class Citation:
     alias: str | None = None  # short form declared with "gọi tắt là"
     warnings: list[str] = field(default_factory=list)
     index: int = 0
+    subject: str | None = None  # "về việc …" / "về …" after the reference
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -258,6 +259,7 @@ class Citation:
             "doc_id": self.doc_id,
             "parent": self.parent,
             "alias": self.alias,
+            "subject": self.subject,
             "warnings": self.warnings,
         }
 
