@@ -189,3 +189,20 @@ def test_two_column_header_feeds_the_plan_header(tmp_path):
     assert h_pdf.date is not None and h_pdf.date.iso() == "2026-04"
     for field in ("issuer", "number", "place", "kind", "title"):
         assert getattr(h_pdf, field) == getattr(h_txt, field), field
+
+
+def test_pages_without_text_are_noted(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("dv", fname=find_font())
+    pdf.set_font("dv", size=11)
+    pdf.add_page()
+    pdf.text(20, 30, "KẾ HOẠCH chuyển đổi số")
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 50)  # a scanned page: graphics only
+    p = tmp_path / "mixed.pdf"
+    pdf.output(str(p))
+    res = read(p)
+    assert [u.text for u in res.units] == ["KẾ HOẠCH chuyển đổi số"]
+    assert any(n.startswith("Trang 2 không có lớp văn bản") for n in res.notes)

@@ -172,12 +172,15 @@ def read_pdf(data: bytes) -> ReadResult:
                         "The pdfplumber library is missing: PDF cannot be read.") from e
     pages: list[tuple[float, list]] = []
     widths: list[float] = []
+    blank_pages: list[int] = []
     any_chars = False
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
                 if page.chars:
                     any_chars = True
+                else:
+                    blank_pages.append(page.page_number)
                 pages.append((float(page.height), _page_items(page)))
                 widths.append(float(page.width))
     except PlanError:
@@ -254,6 +257,10 @@ def read_pdf(data: bytes) -> ReadResult:
         notes.append(f"Đã bỏ {dropped} dòng đầu/chân trang (số trang).")
     if merged:
         notes.append(f"Đã nối {merged} dòng in bị ngắt vào đoạn văn của chúng.")
+    if blank_pages:
+        listed = ", ".join(str(n) for n in blank_pages)
+        notes.append(f"Trang {listed} không có lớp văn bản (trang trắng hoặc ảnh quét): "
+                     "nội dung các trang này không được kiểm tra.")
     return ReadResult(units=units, format="pdf", notes=notes)
 
 
