@@ -113,6 +113,41 @@ class Ctx:
             self._low[u.index] = t
         return t
 
+    _SEP = "\x00"
+
+    def folded(self, u: Unit) -> str:
+        cache = self.__dict__.setdefault("_fold_cache", {})
+        t = cache.get(u.index)
+        if t is None:
+            t = cache[u.index] = _fast_fold(self.text(u))
+        return t
+
+    def joined(self, lower: bool = True) -> tuple[str, list[int], list[Unit]]:
+        """All units' analysis texts joined by NUL (which no pattern crosses),
+        the start offset of each, and the units: one regex pass per pattern
+        over the whole plan instead of one per unit."""
+        key = "_joined_low" if lower else "_joined"
+        got = getattr(self, key, None)
+        if got is None:
+            units = [u for u in self.units if u.text.strip()]
+            texts = [self.lower(u) if lower else self.text(u) for u in units]
+            starts, pos = [], 0
+            for t in texts:
+                starts.append(pos)
+                pos += len(t) + 1
+            got = (self._SEP.join(texts), starts, units)
+            setattr(self, key, got)
+        return got
+
+    def locate(self, starts: list[int], units: list[Unit], s: int, e: int) -> tuple[Unit, int, int] | None:
+        """The unit of a span of the joined text, and the span inside it."""
+        import bisect
+
+        i = bisect.bisect_right(starts, s) - 1
+        if i < 0:
+            return None
+        return units[i], s - starts[i], e - starts[i]
+
     def section_of(self, unit: int | None) -> Section | None:
         if unit is None:
             return None
@@ -161,6 +196,28 @@ def _looks_heading(t: str) -> bool:
     letters = [c for c in body if c.isalpha()]
     return bool(letters) and len(body) < 160 and (
         sum(c.isupper() for c in letters) / len(letters) > 0.7 or len(body) < 90)
+
+
+_FOLD_TABLE: dict[int, str] | None = None
+
+
+def _fast_fold(text: str) -> str:
+    """Accent-free lower case by table lookup (for cheap substring triggers;
+    ``normalize.fold`` is the exact, slower form)."""
+    global _FOLD_TABLE
+    if _FOLD_TABLE is None:
+        import unicodedata
+
+        table: dict[int, str] = {}
+        for cp in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+            ch = chr(cp)
+            base = unicodedata.normalize("NFD", ch)[0]
+            if base != ch:
+                table[cp] = base
+        table[ord("đ")] = "d"
+        table[ord("Đ")] = "d"
+        _FOLD_TABLE = table
+    return text.translate(_FOLD_TABLE).lower()
 
 
 def _as_date(v: Any) -> dt.date | None:
@@ -289,22 +346,32 @@ def check_catalog_bodies(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
                and (ctx.as_of is None or b.applies(ctx.as_of))]
     extra = _patterns(params)
     hits: list[Hit] = []
+    # cheap accent-free triggers: an entry is searched only in units that
+    # hold its trigger (the old province name, or the words of its kind)
+    kind_triggers = {k: [_fast_fold(_norm(w)) for w in v] for k, v in (params.get("triggers") or {}).items()}
+    triggers = [[_fast_fold(_norm(b.old_name))] if getattr(b, "old_name", None) else kind_triggers.get(b.kind)
+                for b in entries]
     for u in _scope(ctx, params):
         text = ctx.text(u)
         low = ctx.lower(u)
+        folded = ctx.folded(u)
         taken: list[tuple[int, int]] = []
-        for b in entries:
-            for s, e, found in b.search(text):
-                e = _trim_name(text, s, e)
-                found = text[s:e]
-                if any(s < y and e > x for x, y in taken) or _excluded(low, s, e, params):
-                    continue
-                taken.append((s, e))
-                rep = b.replacement.get("vi", "")
-                hits.append(Hit(unit=u.index, nstart=s, nend=e, confidence=b.confidence,
-                                values={"match": found.strip(), "replacement": rep,
-                                        "replacement_en": b.replacement.get("en") or rep, "body": b.id,
-                                        "since": _vn_date(b.abolished_from)}))
+        found_all = []
+        for order, (b, trig) in enumerate(zip(entries, triggers)):
+            if trig and not any(t in folded for t in trig):
+                continue
+            found_all.extend((order, s, e, b) for s, e, _ in b.search(text))
+        for _, s, e, b in found_all:
+            e = _trim_name(text, s, e)
+            found = text[s:e]
+            if any(s < y and e > x for x, y in taken) or _excluded(low, s, e, params):
+                continue
+            taken.append((s, e))
+            rep = b.replacement.get("vi", "")
+            hits.append(Hit(unit=u.index, nstart=s, nend=e, confidence=b.confidence,
+                            values={"match": found.strip(), "replacement": rep,
+                                    "replacement_en": b.replacement.get("en") or rep, "body": b.id,
+                                    "since": _vn_date(b.abolished_from)}))
         for pat in extra:
             for m in pat["_rx"].finditer(low):
                 s, e = m.span()
@@ -394,23 +461,28 @@ def find_document(ctx: Ctx, spec: dict) -> list[Occurrence]:
         occ.append(Occurrence(c.unit, c.start, c.end, None, None, role, cy, c.surface))
     taken = {(o.unit) for o in occ}
     pats = _patterns(spec)
-    for u in ctx.units:
-        low = ctx.lower(u)
-        for pat in pats:
-            for m in pat["_rx"].finditer(low):
-                s, e = m.span()
-                if u.index in taken and any(
-                        o.unit == u.index and o.ostart is not None
-                        and _overlap(u.orig_span(s, e), (o.ostart, o.oend)) for o in occ):
-                    continue
-                near = _DATE_NEAR.search(low[e:e + 45])
-                y = None
-                if near:
-                    y = int(near.group(3) or near.group(4))
-                if year and y and y != year:
-                    continue
-                occ.append(Occurrence(u.index, None, None, s, e, _unit_role(ctx, u), y,
-                                      ctx.text(u)[s:e]))
+    joined, starts, junits = ctx.joined()
+    for pat in pats:
+        for mm in pat["_rx"].finditer(joined):
+            if ctx._SEP in mm.group(0):
+                continue
+            loc = ctx.locate(starts, junits, *mm.span())
+            if loc is None:
+                continue
+            u, s, e = loc
+            low = ctx.lower(u)
+            if u.index in taken and any(
+                    o.unit == u.index and o.ostart is not None
+                    and _overlap(u.orig_span(s, e), (o.ostart, o.oend)) for o in occ):
+                continue
+            near = _DATE_NEAR.search(low[e:e + 45])
+            y = None
+            if near:
+                y = int(near.group(3) or near.group(4))
+            if year and y and y != year:
+                continue
+            occ.append(Occurrence(u.index, None, None, s, e, _unit_role(ctx, u), y,
+                                  ctx.text(u)[s:e]))
     if year:
         # a number without a date is taken for this document only if the
         # plan writes it with the right year somewhere, and never another year
