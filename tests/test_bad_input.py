@@ -331,3 +331,16 @@ def test_cli_extract_exits_2_without_traceback(tmp_path, name, lang):
         assert message.startswith("Error:")
     else:
         assert message.startswith("Lỗi:")
+
+
+def test_zip_with_too_many_entries(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("word/document.xml", "<w:document/>")
+        for i in range(6000):
+            z.writestr(f"word/media/x{i}.bin", b"")
+    p = tmp_path / "many.docx"
+    p.write_bytes(buf.getvalue())
+    with pytest.raises(PlanError) as e:
+        read(p)
+    assert e.value.code == "zip-bomb"

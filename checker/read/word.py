@@ -46,6 +46,7 @@ MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fall
 
 MAX_UNZIPPED = 200 * 1024 * 1024  # total uncompressed size allowed
 MAX_RATIO = 100  # uncompressed / compressed, per entry and in total
+MAX_ENTRIES = 5000  # a Word document has tens of parts, not thousands
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -64,7 +65,7 @@ def check_zip(data: bytes) -> None:
     packed = sum(i.compress_size for i in infos)
     worst = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > 1_000_000),
                 default=0)
-    if total > MAX_UNZIPPED or worst > MAX_RATIO or (
+    if len(infos) > MAX_ENTRIES or total > MAX_UNZIPPED or worst > MAX_RATIO or (
             total > 10_000_000 and total / max(packed, 1) > MAX_RATIO):
         raise PlanError(
             "zip-bomb",
