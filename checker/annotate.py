@@ -767,6 +767,13 @@ def annotate(path: str | Path, output: str | Path | None = None, *,
             doc = docx.Document(str(src))
             maps = map_docx(doc, plan.units)
     report.inexact_units = sorted(i for i, m in maps.items() if not m.exact)
+    if not report.built:
+        gone = remove_comments(doc, author)
+        if gone:
+            report.notes.append(
+                f"Đã thay {gone} nhận xét cũ của “{author}” trong tệp bằng kết quả kiểm tra mới."
+                if lang != "en" else
+                f"Replaced {gone} earlier comments by “{author}” with the new results.")
 
     names = group_names(result)
     title_units = _title_units(plan)
@@ -833,6 +840,34 @@ def annotate(path: str | Path, output: str | Path | None = None, *,
             f"{len(report.inexact_units)} paragraphs did not match the text read exactly; their "
             "comments are anchored on the whole paragraph.")
     return report
+
+
+def remove_comments(doc, author: str) -> int:
+    """Remove the comments written by ``author`` (an earlier run of annotate on
+    this copy): the comment, its range markers and its reference mark.  Other
+    people's comments stay.  Returns how many were removed."""
+    comments = doc.comments
+    elm = comments._comments_elm  # python-docx 1.2 keeps the w:comments element here
+    ids = set()
+    for c in list(elm.findall(W + "comment")):
+        if c.get(W + "author") == author:
+            ids.add(c.get(W + "id"))
+            elm.remove(c)
+    if not ids:
+        return 0
+    body = doc.element.body
+    for tag in ("commentRangeStart", "commentRangeEnd"):
+        for el in list(body.iter(W + tag)):
+            if el.get(W + "id") in ids:
+                el.getparent().remove(el)
+    for ref in list(body.iter(W + "commentReference")):
+        if ref.get(W + "id") not in ids:
+            continue
+        r = ref.getparent()
+        r.remove(ref)
+        if r.tag == W + "r" and all(ch.tag == W + "rPr" for ch in r):
+            r.getparent().remove(r)
+    return len(ids)
 
 
 def _converted_legacy(src: Path, plan: Plan):

@@ -476,6 +476,33 @@ def test_finding_on_an_empty_paragraph_gets_an_empty_range(tmp_path):
     assert _units(out) == _units(src)
 
 
+def test_annotating_a_reviewed_copy_replaces_our_comments_only(tmp_path):
+    src = _formatted_doc(tmp_path / "h.docx")
+    d = docx.Document(str(src))
+    para = next(p for p in d.paragraphs if "03/NQ" in p.text)
+    d.add_comment(para.runs[0], text="Chị Lan: xem lại căn cứ", author="Chị Lan", initials="L")
+    d.save(str(src))
+    plan = _plan(src)
+    u = next(u for u in plan.units if "03/NQ" in u.text)
+    s = u.text.index("03/NQ")
+    first = tmp_path / "h.rev1.docx"
+    annotate(src, first, result=_result(plan, [_finding(u, s, s + 8)]))
+    assert sorted(c.author for c in read_comments(first)) == ["Chị Lan", "plancheck", "plancheck"]
+    plan1 = _plan(first)
+    second = tmp_path / "h.rev2.docx"
+    rep = annotate(first, second, result=_result(plan1, [_finding(u, s, s + 5)]))
+    assert any("2" in n for n in rep.notes)
+    cs = read_comments(second)
+    assert sorted(c.author for c in cs) == ["Chị Lan", "plancheck", "plancheck"]
+    lan = next(c for c in cs if c.author == "Chị Lan")
+    assert lan.anchored == "Căn cứ Nghị quyết số " and lan.text == "Chị Lan: xem lại căn cứ"
+    ours = [c for c in cs if c.author == "plancheck" and c.text.startswith("[")]
+    assert [c.anchored for c in ours] == ["03/NQ"]
+    assert _units(second) == _units(src)
+    xml = docx.Document(str(second)).element.body.xml
+    assert xml.count("<w:commentReference") == 3  # hers, our summary, our finding
+
+
 # ---------------------------------------------- text, markdown, pdf plans
 
 def test_text_plan_becomes_a_new_docx(seed, tmp_path):
