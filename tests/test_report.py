@@ -193,3 +193,37 @@ def test_reports_switch_finding_language(seed):
     vi = json.loads(render(res, "json", lang="vi"))
     ref = next(f for f in vi["findings"] if f["rule"] == "REF001")
     assert ref["message"].startswith("Kế hoạch lấy Nghị quyết số 03/NQ-CP")
+
+
+def test_pre_commit_hooks_file():
+    from pathlib import Path
+
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    ids = {h["id"] for h in hooks}
+    assert "plancheck" in ids
+    for h in hooks:
+        assert h["entry"].startswith("plancheck check") and h["language"] == "python"
+        assert re.compile(h["files"]).search("ke-hoach.docx")
+
+
+def test_html_report_screenshot_in_chromium(seed, tmp_path):
+    """The HTML page of a seed renders in headless Chromium (skipped without it)."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    exe = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
+    if not exe:
+        pytest.skip("chromium is not installed")
+    res = _check(seed("002"))
+    html = tmp_path / "report.html"
+    html.write_text(render(res, "html"), encoding="utf-8")
+    png = tmp_path / "report.png"
+    subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                    f"--screenshot={png}", "--window-size=1280,2000", html.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000  # a page, not a blank image
