@@ -824,8 +824,12 @@ def annotate(path: str | Path, output: str | Path | None = None, *,
         c = _insert_comment(doc, anchor, text, author, initials)
         report.placed.append(Placed(f, c.comment_id, _anchor_text(anchor), how))
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(out))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        doc.save(str(out))
+    except OSError as e:
+        raise PlanError("write-failed", f"Không ghi được tệp {out}: {e.strerror or e}",
+                        f"Could not write {out}: {e.strerror or e}") from e
     if report.built:
         report.notes.append(
             "Tệp gốc không phải .docx: đã dựng một tệp .docx mới từ nội dung trích xuất "

@@ -393,12 +393,18 @@ def test_original_unchanged_and_text_unchanged(seed_docx, tmp_path):
     assert _units(out) == _units(p)
 
 
-def test_refuses_to_overwrite_the_original(seed_docx):
+def test_refuses_to_overwrite_the_original_and_reports_write_errors(seed_docx, tmp_path):
     from checker.errors import PlanError
 
     p = seed_docx[0]
+    plan = _plan(p)
     with pytest.raises(PlanError):
-        annotate(p, p, result=_result(_plan(p), []))
+        annotate(p, p, result=_result(plan, []))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(PlanError) as e:
+        annotate(p, blocker / "out.docx", result=_result(plan, []))
+    assert e.value.code == "write-failed"
 
 
 # ------------------------------------------ spanless findings and summary
