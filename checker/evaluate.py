@@ -596,6 +596,53 @@ def check_catalog_superseded(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]
     return hits
 
 
+_REL_VI = {"replaced_by": "thay thế", "amended_by": "sửa đổi, bổ sung"}
+_REL_EN = {"replaced_by": "replaced", "amended_by": "amended"}
+
+
+@check("implements-superseded")
+def check_implements_superseded(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """A cited plan whose own title says it carries out a document that was
+    replaced or amended by the as-of date ("Kế hoạch số 51/KH-UBND … về việc
+    thực hiện Nghị quyết số 03/NQ-CP"): the higher plan may predate the
+    current version.  Only relations of at least ``min_confidence`` count."""
+    cat = ctx.catalog
+    if cat is None or ctx.as_of is None or not hasattr(cat, "replacement_chain"):
+        return []
+    floor = _CONF_RANK.get(params.get("min_confidence", "verified"), 0)
+    types = set(params.get("relations") or ["replaced_by", "amended_by"])
+    cits = ctx.plan.citations
+    hits: list[Hit] = []
+    seen: set[tuple[int, str]] = set()
+    for c in cits:
+        if c.parent is None or not c.doc_id or not (0 <= c.parent < len(cits)):
+            continue
+        p = cits[c.parent]
+        if p.doc_id == c.doc_id or p.role not in ("basis", "implements"):
+            continue
+        try:
+            chain = cat.replacement_chain(c.doc_id, ctx.as_of)
+        except Exception:  # pragma: no cover
+            continue
+        if not chain or chain[0][1].type not in types:
+            continue
+        if _CONF_RANK.get(chain[0][1].confidence, 2) > floor:
+            continue
+        key = (p.index, c.doc_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        target = cat.get(chain[0][0])
+        label = target.label() if target is not None and hasattr(target, "label") else chain[0][0]
+        rtype = chain[0][1].type
+        hits.append(Hit(unit=p.unit, ostart=p.start, oend=p.end, values={
+            "match": (p.number and f"{p.doc_type or ''} {p.number}".strip()) or p.surface.strip(),
+            "child": c.number or c.surface.strip(), "replacement": label,
+            "relation": _REL_VI.get(rtype, rtype), "relation_en": _REL_EN.get(rtype, rtype),
+            "since": _vn_date(chain[0][1].effective)}))
+    return hits
+
+
 # citation consistency: read from the citation extractor when it offers
 # ``citation_issues(plan)``; the simple ones are also derived here from the
 # plan's citations so the rules work on any extracted plan.
