@@ -499,6 +499,8 @@ def import_document(path: str | Path, set_id: str, title: str | None = None) -> 
             "unknown": ["Từ khóa được trích tự động; nên rà soát trước khi dùng để kết luận thiếu nhiệm vụ.",
                         "Cấp áp dụng (level) suy ra từ đơn vị chủ trì; nhiệm vụ không rõ chủ trì áp dụng cho mọi cấp."],
         },
+        # the domain is the NQ 57 one: tasks off that topic weigh less
+        "topic_terms": list(load_set("nq57").topic_terms),
         "groups": sorted(groups.values(), key=lambda g: _group_order(g["id"])),
         "mandates": mandates,
         "targets": targets,

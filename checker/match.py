@@ -173,7 +173,7 @@ def _set_data(set_ids: tuple[str, ...]):
     topics: list[str] = []
     for sid in set_ids:
         ms = load_set(sid)
-        topics.extend(ms.topic_terms)
+        topics.extend(ms.topic_terms or load_set("nq57").topic_terms)
         for m in ms.mandates:
             anchors = {key(p): p for p in m.anchors if key(p)}
             ctx = {key(p): p for p in m.context if key(p) and key(p) not in anchors}
