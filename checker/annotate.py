@@ -27,15 +27,18 @@ by character down to the ``w:t``/``w:tab``/``w:br`` leaf and its ``w:r``.
   (offsets are original-text offsets), so nothing needs re-normalising.
 
 Findings without a span (a missing mandate, a missing part) are put on the
-heading of the section where the mandate's NQ 57 group belongs (closest
-section title, rapidfuzz on folded text), else on the unit the engine chose,
-else on the title.  A summary comment on the title gives coverage per group.
+heading of the section where the plan already writes the tasks of the
+mandate's NQ 57 group (the evidence of the group's covered mandates), else the
+heading ``mandates.nq57_group_of`` puts in that group, else the closest section
+title (rapidfuzz on folded text), else the unit the engine chose, else the
+title.  A finding in a footnote goes on the footnote's reference mark.  A
+summary comment on the title gives the coverage per NQ 57 group.  Comments an
+earlier run left under the same author are replaced; other people's stay.
 """
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -444,10 +447,6 @@ def _insert_comment(doc, anchor: Anchor, text: str, author: str, initials: str):
     p.remove(r)
     # the end marker and reference run were placed after r: keep them
     return comment
-
-
-def _run_text(r) -> str:
-    return "".join(t for _leaf, t in para_leaves(r))
 
 
 def anchored_text(first, last) -> str:
@@ -1081,7 +1080,3 @@ def read_comments(path: str | Path) -> list[ReadComment]:
                 for buf in open_.values():
                     buf.append(t)
     return [ReadComment(cid, a, t, done.get(cid, "")) for cid, (a, t) in sorted(texts.items())]
-
-
-def copy_original(src: Path, dst: Path) -> None:  # pragma: no cover - convenience
-    shutil.copyfile(src, dst)
