@@ -75,6 +75,31 @@ def rules_markdown() -> str:
     for r in rules:
         out.append(f"| [{r.code}](#{r.code.lower()}) | {r.severity} | {r.category} | {r.confidence} | "
                    f"{r.applies_from or '—'} | {r.title_vi} | {r.title_en} | `{r.kind}` |")
+    out += ["", "## Cấu hình và CI / Configuration and CI", "",
+            "`plancheck.toml` (tìm từ thư mục của kế hoạch đi lên / found upward from the plan) "
+            "hoặc bảng `[tool.plancheck]` trong `pyproject.toml`:", "",
+            "```toml",
+            'references = ["nq57", "nq71"]        # bộ tham chiếu / reference sets',
+            'as_of = "2026-01-01"                 # ngày đối chiếu / judge as of (else: plan date, lower bound, today)',
+            'fail_on = "error"                    # error | warning | info | never',
+            'baseline = "plancheck-baseline.json" # phát hiện đã chấp nhận / accepted findings',
+            'disable = ["TSK002"]                 # mã luật hoặc nhóm / rule codes or categories',
+            "[severity]",
+            'STR001 = "info"',
+            "[[waivers]]                          # finding (fingerprint) | mandate | rule",
+            'mandate = "nq57.III.7.01"',
+            'reason = "Xã chưa có hoạt động hợp tác quốc tế"',
+            'approver = "Chủ tịch UBND xã"',
+            'expires = 2026-12-31                 # hết hạn thì miễn trừ hết tác dụng / expired waivers stop applying',
+            "```", "",
+            "- Mã thoát / exit codes: 0 sạch / clean, 1 có phát hiện từ mức `--fail-on` / findings at or above "
+            "`--fail-on`, 2 lỗi sử dụng hoặc đầu vào / usage or input error. Phát hiện đã miễn trừ hoặc có trong "
+            "baseline không làm lệnh thất bại / waived and baselined findings never fail.",
+            "- `plancheck baseline PLAN... --output plancheck-baseline.json` ghi dấu vân tay nội dung "
+            "(luật + mục + câu đã chuẩn hóa, không theo số dòng) / records content fingerprints that survive "
+            "line shifts; `plancheck check --baseline FILE` chỉ báo phát hiện mới / reports only new findings.",
+            "- `.pre-commit-hooks.yaml`: hook `plancheck` (text) và `plancheck-github` (chú thích GitHub Actions).",
+            "- Báo cáo / reports: `--format text|md|html|json|sarif|junit|github`."]
     for r in rules:
         fx = load_fixtures(r.code)
         out += ["", f"## {r.code}", "", f"**{r.slug}** — {r.title_vi} / {r.title_en}", "",
