@@ -470,3 +470,36 @@ def render(result: CheckResult, fmt: str, lang: str = "vi", color: bool | None =
         return render_github(result, lang)
     raise PlanError("format", f"Định dạng báo cáo không hỗ trợ: {fmt} (hỗ trợ: {', '.join(FORMATS)})",
                     f"Unsupported report format: {fmt} (supported: {', '.join(FORMATS)})")
+
+
+def combine(parts: list[str], fmt: str) -> str:
+    """One report for several plans, valid in its format: JSON as a list,
+    SARIF as one run, JUnit as <testsuites>, HTML as one page."""
+    if len(parts) == 1:
+        return parts[0]
+    if fmt == "json":
+        return json.dumps([json.loads(p) for p in parts], ensure_ascii=False, indent=2)
+    if fmt == "sarif":
+        docs = [json.loads(p) for p in parts]
+        first = docs[0]
+        run = first["runs"][0]
+        for d in docs[1:]:
+            other = d["runs"][0]
+            run["results"].extend(other["results"])
+            uris = {a["location"]["uri"] for a in run.get("artifacts", [])}
+            run.setdefault("artifacts", []).extend(a for a in other.get("artifacts", [])
+                                                    if a["location"]["uri"] not in uris)
+        return json.dumps(first, ensure_ascii=False, indent=2)
+    if fmt == "junit":
+        suites = [ET.fromstring(p.split("?>", 1)[1] if p.startswith("<?xml") else p) for p in parts]
+        root = ET.Element("testsuites", {
+            "tests": str(sum(int(s.get("tests", 0)) for s in suites)),
+            "failures": str(sum(int(s.get("failures", 0)) for s in suites))})
+        root.extend(suites)
+        ET.indent(root)
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    if fmt == "html":
+        head, _, _ = parts[0].partition("<main>")
+        mains = ["<main>" + p.split("<main>", 1)[1].split("</main>", 1)[0] + "</main>" for p in parts]
+        return head + "\n".join(mains) + "\n</body>\n</html>\n"
+    return "\n".join(p.rstrip("\n") for p in parts) + "\n"

@@ -227,3 +227,19 @@ def test_html_report_screenshot_in_chromium(seed, tmp_path):
                    check=True, capture_output=True, timeout=120)
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000  # a page, not a blank image
+
+
+def test_combined_reports_stay_valid(seed, sarif_schema):
+    import jsonschema
+
+    from checker.report import combine
+
+    results = [_check(seed("002")), _check(seed("004"))]
+    sarif = json.loads(combine([render(r, "sarif") for r in results], "sarif"))
+    jsonschema.validate(sarif, sarif_schema)
+    assert len(sarif["runs"][0]["results"]) == sum(len(r.findings) for r in results)
+    root = ET.fromstring(combine([render(r, "junit") for r in results], "junit"))
+    assert root.tag == "testsuites" and len(root.findall("testsuite")) == 2
+    html = combine([render(r, "html") for r in results], "html")
+    assert html.count("<main>") == 2 and html.count("<html") == 1
+    assert len(json.loads(combine([render(r, "json") for r in results], "json"))) == 2
