@@ -33,6 +33,7 @@ _DEBRIS = [
     (re.compile(r"\\leq?|\\le\b"), "≤"),
     (re.compile(r"\\%"), "%"),
     (re.compile(r"\$"), ""),
+    (re.compile(r"\\(?=[\-.*_#()\[\]+!>|])"), ""),  # markdown escapes: "1\\." "\\- "
     (re.compile(r"\*\*|__"), ""),
     (re.compile(r"^\s*#{1,6}\s+"), ""),
 ]

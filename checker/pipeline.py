@@ -119,7 +119,8 @@ def check(path: str | Path, references: list[str] | None = None, as_of: dt.date 
     day, basis = as_of_for(plan, as_of)
     refs = list(references or getattr(cfg, "references", None) or default_references(day))
     sets = [load_set(r) for r in refs]
-    coverage = match(plan.tasks, sets, waivers=getattr(cfg, "waivers", None))
+    coverage = match(plan.tasks, sets, level=getattr(cfg, "level", None) or "commune",
+                     waivers=getattr(cfg, "waivers", None), indicators=plan.indicators, as_of=day)
     result = CheckResult(plan=plan, as_of=day, as_of_basis=basis, references=refs,
                          coverage=coverage, tool_version=__version__)
     result.graph = build_graph([plan])

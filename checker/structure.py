@@ -16,7 +16,7 @@ from .model import Header, Location, PartialDate, Section, Unit
 from .normalize import fold
 
 ROMAN = re.compile(r"^(?P<label>[IVX]{1,5})\s*[\.\-–:]\s*(?P<title>\S.*)$")
-ARABIC = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|\)|\s)\s*(?P<title>\S.*)$")
+ARABIC = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,3})(?:\.|\)|\s|[-–](?=\s))\s*(?P<title>\S.*)$")
 LETTER = re.compile(r"^(?P<label>[a-zđ])\)\s*(?P<title>\S.*)$")
 ANNEX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)\s*(?P<label>[IVX\d]{0,4})\s*[:.\-–]?\s*(?P<title>.*)$")
 BULLET = re.compile(r"^(?P<label>[-+•*–])\s+(?P<title>\S.*)$")

@@ -107,11 +107,15 @@ def tables_of(units: list[Unit]) -> list[Table]:
 
 
 def _indicator_columns(cells: list[str], roles: list[str | None]) -> list[str | None]:
+    """In a chỉ tiêu table a bare "Đơn vị" is the unit of measure (when no
+    other column is), "Đơn vị theo dõi/chủ trì…" is the owner."""
     out = list(roles)
     for i, c in enumerate(cells):
-        f = fold(c)
+        f = fold(c).strip()
         if out[i] is None:
-            if re.search(r"\b(20\d\d|muc tieu|chi tieu)\b", f) and "text" in out:
+            if f == "don vi" and "measure" not in out:
+                out[i] = "measure"
+            elif re.search(r"\b(20\d\d|muc tieu|chi tieu)\b", f) and "text" in out:
                 out[i] = "target"
             elif "don vi" in f:
                 out[i] = "lead"
@@ -173,8 +177,21 @@ _PRODUCT = re.compile(r"(?:sản phẩm|kết quả)\s*:\s*(?P<p>[^;.]{3,120})",
 
 def roles_in(text: str, shown: str | None = None) -> tuple[str | None, list[str]]:
     """Lead unit and partners named in a sentence.  ``text`` is the analysis
-    form; ``shown`` (same length) is what the values are cut from."""
+    form; ``shown`` (same length) is what the values are cut from.
+
+    Sentences that name a role ("chủ trì", "phối hợp", "giao …") go through
+    :func:`checker.nlp.find_roles` (spaCy matcher over underthesea tokens and
+    POS tags); the regular expressions below are the fallback."""
     shown = shown if shown is not None and len(shown) == len(text) else text
+    f = fold(text)
+    if "chu tri" in f or "phoi hop" in f or "giao " in f:
+        from .nlp import find_roles
+
+        r = find_roles(text)
+        lead = _shown_part(text, shown, r.get("lead"))
+        partners = [p for p in (_shown_part(text, shown, x) for x in r.get("partners") or []) if p]
+        if lead or partners:
+            return lead, partners
     lead = None
     m = _LEAD.search(text) or _GIAO.search(text)
     if m:
@@ -187,13 +204,21 @@ def roles_in(text: str, shown: str | None = None) -> tuple[str | None, list[str]
     return lead, partners
 
 
+def _shown_part(text: str, shown: str, part: str | None) -> str | None:
+    """``part`` (found in the analysis text) as the writer spelled it."""
+    if not part:
+        return None
+    at = text.find(part)
+    return shown[at:at + len(part)] if at >= 0 else part
+
+
 def deadline_in(text: str, shown: str | None = None) -> str | None:
     shown = shown if shown is not None and len(shown) == len(text) else text
     m = _DEADLINE.search(text)
     return shown[m.start():m.end()].strip() if m else None
 
 
-_INTRO = re.compile(r"^(Trong (thời gian|năm) tới|Trên cơ sở|Để |Căn cứ|Nhằm |Với )", re.I)
+_INTRO = re.compile(r"^(Trong (thời gian|năm) tới|Trên cơ sở|Trên đây|Để |Căn cứ|Nhằm |Với |Trong quá trình)", re.I)
 
 
 def _para_is_task(it: Item, sec: Section) -> bool:
@@ -332,8 +357,8 @@ def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
     return tasks
 
 
+_YEAR = re.compile(r"(?:nam|den|cuoi nam)\s+(20\d\d)")
 _TARGET_NUM = re.compile(r"(?P<cmp>≥|>=|≤|<=|>|<|tối thiểu|ít nhất|trên|dưới|đạt)?\s*(?P<val>\d+(?:[.,]\d+)?)\s*(?P<pct>%)?")
-_YEAR = re.compile(r"(?:năm|đến|cuối năm)\s+(20\d\d)")
 
 
 def parse_target(target: str) -> tuple[float | None, str | None]:
@@ -357,16 +382,27 @@ def extract_indicators(units: list[Unit], items: list[Item], sections: list[Sect
         if t.kind != "indicators":
             continue
         header = units[t.header_unit]
-        ym = _YEAR.search(header.norm)
-        year = int(ym.group(1)) if ym else None
-        group = None
+        ym = _YEAR.search(fold(header.norm))
+        head_year = int(ym.group(1)) if ym else None
+        year = head_year
+        top = sub = None  # group rows: "I | Đến năm 2030", then "11 | Chỉ tiêu về …"
+        sub_label = ""
         for row in t.rows:
             text = _cell(t, units, row, "text")
             if not text:
                 continue
+            stt = _cell(t, units, row, "stt")
             if _is_group_row(t, units, row):
-                group = text
+                if not stt or re.fullmatch(r"[IVX]+", stt):
+                    top, sub, sub_label = text, None, ""
+                    gy = _YEAR.search(fold(text))
+                    year = int(gy.group(1)) if gy else head_year
+                else:
+                    sub, sub_label = text, stt
                 continue
+            if sub and not (stt.startswith(sub_label + ".") or not stt):
+                sub, sub_label = None, ""  # left the sub-group: "12" after "11.12"
+            group = sub or top
             target = _cell(t, units, row, "target") or None
             val, cmp = parse_target(target) if target else (None, None)
             out.append(Indicator(text=text, unit=row[0], loc=units[row[0]].loc,
@@ -383,7 +419,7 @@ def extract_indicators(units: list[Unit], items: list[Item], sections: list[Sect
         if not tm:
             continue
         val, cmp = parse_target(it.ntext[tm.start():tm.end()])
-        ym = _YEAR.search(it.ntext)
+        ym = _YEAR.search(fold(it.ntext))
         out.append(Indicator(text=it.text, unit=it.unit, loc=units[it.unit].loc,
                              target=it.text[tm.start():tm.end()], value=val, comparator=cmp,
                              year=int(ym.group(1)) if ym else None, group="inline"))
