@@ -203,8 +203,12 @@ def _pdf_text(s: str) -> str:
     return re.sub(r" {2,}", " ", s).strip()
 
 
-def build_pdf(text_or_lines, path, font: str | None = None) -> Path:
-    """Write plan text as a text-layer PDF at ``path``; return the path."""
+def build_pdf(text_or_lines, path, font: str | None = None,
+              repeat_table_header: bool = False) -> Path:
+    """Write plan text as a text-layer PDF at ``path``; return the path.
+
+    ``repeat_table_header`` repeats a table's first row at the top of each
+    page the table runs onto, as Word does for a marked header row."""
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
@@ -228,7 +232,8 @@ def build_pdf(text_or_lines, path, font: str | None = None) -> Path:
             rows: list[list[str]] = payload  # type: ignore[assignment]
             width = max(len(r) for r in rows)
             pdf.set_font("dv", size=8)
-            with pdf.table(first_row_as_headings=False, repeat_headings=0,
+            with pdf.table(first_row_as_headings=repeat_table_header,
+                           repeat_headings=1 if repeat_table_header else 0,
                            headings_style=FontFace(), line_height=4) as table:
                 for r in rows:
                     row = table.row()

@@ -206,3 +206,19 @@ def test_pages_without_text_are_noted(tmp_path):
     res = read(p)
     assert [u.text for u in res.units] == ["KẾ HOẠCH chuyển đổi số"]
     assert any(n.startswith("Trang 2 không có lớp văn bản") for n in res.notes)
+
+
+def test_repeated_table_header_rows_are_dropped(tmp_path):
+    rows = ["| STT | Nội dung nhiệm vụ | Chủ trì | Thời gian |"]
+    rows += [f"| {i} | Nhiệm vụ số {i}: rà soát, cập nhật dữ liệu chuyên ngành và kết nối "
+             f"với hệ thống của tỉnh | Văn phòng HĐND và UBND | Quý {1 + i % 4}/2026 |"
+             for i in range(1, 41)]
+    text = "KẾ HOẠCH\n" + "\n".join(rows) + "\nTổ chức thực hiện."
+    p = build_pdf(text, tmp_path / "rep.pdf", repeat_table_header=True)
+    res = read(p)
+    assert len({u.loc.page for u in res.units if u.kind == "row"}) >= 2
+    assert any("hàng tiêu đề" in n for n in res.notes)
+    heads = [u for u in res.units if u.kind == "row" and u.cells[0] == "STT"]
+    assert len(heads) == 1
+    assert unit_stream(res, merge_text=True) == unit_stream(read(build_pdf(
+        text, tmp_path / "plain.pdf")), merge_text=True)

@@ -20,7 +20,8 @@ or ``"trang P, bảng T, hàng R"`` for a table row.
 
 Lines that are only a page number ("3", "- 3 -", "Trang 3", "3/12") in the
 top or bottom margin, and running headers/footers repeated on most pages, are
-dropped.  A PDF without any text layer (a scan) is refused, and so are
+dropped, and so is a table's header row repeated at the top of the next
+page.  A PDF without any text layer (a scan) is refused, and so are
 encrypted and corrupt files.
 """
 from __future__ import annotations
@@ -213,6 +214,7 @@ def read_pdf(data: bytes) -> ReadResult:
     counter = table_no = 0
     dropped = merged = 0
     prev_line = None  # (payload, unit) of the last printed line kept, if a line came last
+    last_table_head, last_table_page, repeated_heads = None, 0, 0
     for pno, (height, items) in enumerate(pages, start=1):
         on_page = 0
         for top, _x, kind, payload in items:
@@ -239,7 +241,14 @@ def read_pdf(data: bytes) -> ReadResult:
             else:
                 table_no += 1
                 prev_line = None
-                for rno, cells in enumerate(payload, start=1):
+                rows = payload
+                if (last_table_head is not None and last_table_page == pno - 1
+                        and rows and rows[0] == last_table_head and on_page == 0):
+                    rows = rows[1:]  # the header row Word repeats on each page
+                    repeated_heads += 1
+                if payload:
+                    last_table_head, last_table_page = payload[0], pno
+                for rno, cells in enumerate(rows, start=1):
                     counter += 1
                     on_page += 1
                     spans, pos = [], 0
@@ -257,6 +266,8 @@ def read_pdf(data: bytes) -> ReadResult:
         notes.append(f"Đã bỏ {dropped} dòng đầu/chân trang (số trang).")
     if merged:
         notes.append(f"Đã nối {merged} dòng in bị ngắt vào đoạn văn của chúng.")
+    if repeated_heads:
+        notes.append(f"Đã bỏ {repeated_heads} hàng tiêu đề bảng lặp lại ở đầu trang.")
     if blank_pages:
         listed = ", ".join(str(n) for n in blank_pages)
         notes.append(f"Trang {listed} không có lớp văn bản (trang trắng hoặc ảnh quét): "
