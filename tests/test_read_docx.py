@@ -410,3 +410,35 @@ def test_macro_documents_and_templates_are_read(tmp_path, main_type):
     q = tmp_path / "plan.docm"
     q.write_bytes(out.getvalue())
     assert _texts(read(q)) == ["KẾ HOẠCH", "I. NHIỆM VỤ"]
+
+
+def test_numbering_through_a_list_style_link(tmp_path):
+    """abstractNum 1 only points at the list style "KHList"; abstractNum 2
+    defines it (w:styleLink)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    defs = [
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="51"><w:numStyleLink w:val="KHList"/>'
+        '</w:abstractNum>',
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="52"><w:styleLink w:val="KHList"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/>'
+        '<w:lvlText w:val="%1)"/></w:lvl></w:abstractNum>',
+    ]
+    first = numbering.find(f"{{{W_NS}}}num")
+    for x in defs:
+        el = parse_xml(x)
+        if first is not None:
+            first.addprevious(el)
+        else:
+            numbering.append(el)
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="51">'
+                               f'<w:abstractNumId w:val="51"/></w:num>'))
+    for text in ("Tuyên truyền", "Đào tạo"):
+        p = d.add_paragraph(text)
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="51"/></w:numPr>'))
+    d.save(tmp_path / "sl.docx")
+    assert _texts(read(tmp_path / "sl.docx")) == ["a) Tuyên truyền", "b) Đào tạo"]

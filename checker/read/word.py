@@ -176,8 +176,16 @@ class _Numbering:
             root = doc.part.numbering_part.element
         except (NotImplementedError, KeyError, AttributeError):
             return self
+        style_link: dict[str, str] = {}  # list style name → abstractNum that defines it
+        num_style_link: dict[str, str] = {}  # abstractNum → list style it only points to
         for an in root.findall(W + "abstractNum"):
             aid = an.get(W + "abstractNumId")
+            e = an.find(W + "styleLink")
+            if e is not None:
+                style_link[e.get(W + "val")] = aid
+            e = an.find(W + "numStyleLink")
+            if e is not None:
+                num_style_link[aid] = e.get(W + "val")
             levels: dict[int, _Level] = {}
             for lvl in an.findall(W + "lvl"):
                 ilvl = int(lvl.get(W + "ilvl", "0"))
@@ -203,7 +211,11 @@ class _Numbering:
             nid = num.get(W + "numId")
             a = num.find(W + "abstractNumId")
             if a is not None:
-                self.num_abstract[nid] = a.get(W + "val")
+                aid = a.get(W + "val")
+                # a list that only names a list style: use the style's definition
+                if aid in num_style_link and num_style_link[aid] in style_link:
+                    aid = style_link[num_style_link[aid]]
+                self.num_abstract[nid] = aid
             for ov in num.findall(W + "lvlOverride"):
                 so = ov.find(W + "startOverride")
                 if so is not None:
