@@ -709,7 +709,12 @@ def _adapt_issue(ctx: Ctx, it: dict[str, Any]) -> list[dict[str, Any]]:
                 en.append(f"If {d} is the date of {owner.number}, write it right after that number.")
             if vi:
                 v["detail"], v["detail_en"] = " ".join(vi), " ".join(en)
-            out.append({"kind": kind, "unit": c.unit, "start": c.start, "end": c.end, "values": v})
+            issue = {"kind": kind, "unit": c.unit, "start": c.start, "end": c.end, "values": v}
+            if owner is not None:
+                # more likely a date placed after the nested number than a wrong
+                # date: a warning to re-read, not an error
+                issue["severity"] = "warning"
+            out.append(issue)
         return out
     if kind == "issuer-conflict" and cits:
         issuers = data.get("issuers") or []
@@ -834,7 +839,8 @@ def check_citation_issue(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
             continue
         seen.add(key)
         hits.append(Hit(unit=it.get("unit"), ostart=it.get("start"), oend=it.get("end"),
-                        nstart=it.get("nstart"), nend=it.get("nend"), values=dict(it.get("values") or {})))
+                        nstart=it.get("nstart"), nend=it.get("nend"), values=dict(it.get("values") or {}),
+                        severity=it.get("severity")))
     # extra text patterns (e.g. symbols with a missing hyphen) for plans whose
     # citations were not extracted
     if params.get("patterns") and not ctx.plan.citations:

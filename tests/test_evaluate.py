@@ -245,3 +245,24 @@ def test_fingerprints_survive_line_shifts(seed, tmp_path):
     moved = [fp for fp in fa if fp in fb and fa[fp] is not None and fb[fp] != fa[fp]]
     assert moved, "some findings should have moved down"
     assert set(fa) <= set(fb)
+
+
+def test_date_after_a_nested_number_is_a_warning_not_an_error(tmp_path):
+    """ "NQ 11/NQ-CP sửa đổi NQ 71/NQ-CP ngày 14/01/2026": the date may be
+    NQ 11's, so the two-dates finding asks to re-read (warning), while a plain
+    second date for one document stays an error."""
+    p = tmp_path / "plan.txt"
+    p.write_text(
+        "ỦY BAN NHÂN DÂN XÃ AN BÌNH\nSố: 12/KH-UBND\nAn Bình, ngày 20 tháng 02 năm 2026\n"
+        "KẾ HOẠCH\nThực hiện chuyển đổi số năm 2026\n"
+        "Căn cứ Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ;\n"
+        "Căn cứ Kế hoạch số 469-KH/TU ngày 16/5/2025 của Tỉnh ủy;\n"
+        "Thực hiện Nghị quyết số 11/NQ-CP sửa đổi, bổ sung Nghị quyết số 71/NQ-CP "
+        "ngày 14/01/2026 của Chính phủ;\n"
+        "Thực hiện Kế hoạch số 469-KH/TU ngày 15/5/2025 của Tỉnh ủy.\n",
+        encoding="utf-8")
+    res = _check(p)
+    two = {f.data.get("number"): f for f in res.findings if f.rule == "CON001"}
+    assert two["71/NQ-CP"].severity == "warning"
+    assert "11/NQ-CP" in two["71/NQ-CP"].message
+    assert two["469-KH/TU"].severity == "error"
