@@ -123,13 +123,18 @@ def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, n
 @REFS
 @ASOF
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None)
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="never",
+              show_default=True,
+              help="Thoát mã 1 khi phiên bản mới có phát hiện mới từ mức này / exit 1 when the new "
+                   "version introduces findings at or above this severity.")
 @LANG
-def diff_command(old, new, fmt, references, as_of, output, lang) -> None:
+def diff_command(old, new, fmt, references, as_of, output, fail_on, lang) -> None:
     """So sánh hai phiên bản của một kế hoạch.
 
     Compare two versions of a plan: mandates gained and lost, findings fixed
     and introduced, citations added and removed, sections added and removed.
-    Exit 0 (2 on a usage or input error)."""
+    Exit 0; 1 with --fail-on when the new version introduces findings at or
+    above that severity; 2 on a usage or input error."""
     from .diff import diff_files, render
 
     day = _date(as_of, lang)
@@ -144,3 +149,9 @@ def diff_command(old, new, fmt, references, as_of, output, lang) -> None:
         Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     else:
         click.echo(text.rstrip("\n"))
+    if fail_on != "never":
+        from .evaluate import SEVERITY_RANK
+
+        floor = SEVERITY_RANK[fail_on]
+        if any(SEVERITY_RANK.get(f.get("severity"), 0) >= floor for f in d.findings_introduced):
+            sys.exit(1)

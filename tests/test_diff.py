@@ -109,6 +109,27 @@ def test_diff_command(seed, tmp_path):
     assert r.exit_code == 2
 
 
+def test_diff_fail_on_introduced_findings(seed, tmp_path):
+    """--fail-on gates a pull request on what the new version introduces;
+    without it diff exits 0 whatever changed."""
+    from checker.cmd_audit import diff_command
+
+    old_path = seed("001")
+    new_path, *_ = _edit(old_path, tmp_path, "III.7")
+    args = [str(old_path), str(new_path), "--as-of", "2026-01-01", "--format", "json"]
+    r = CliRunner().invoke(diff_command, args)
+    assert r.exit_code == 0, r.output
+    introduced = json.loads(r.output)["findings_introduced"]
+    sevs = {f["severity"] for f in introduced}
+    assert "warning" in sevs  # the outdated citations added
+    assert CliRunner().invoke(diff_command, args + ["--fail-on", "warning"]).exit_code == 1
+    want = 1 if "error" in sevs else 0
+    assert CliRunner().invoke(diff_command, args + ["--fail-on", "error"]).exit_code == want
+    # nothing introduced: nothing fails
+    r = CliRunner().invoke(diff_command, [str(old_path), str(old_path), "--fail-on", "info"])
+    assert r.exit_code == 0, r.output
+
+
 # ---------------------------------------------------------------- hand-made results
 
 def _result(statuses: dict[str, str], fps: list[str]) -> CheckResult:
