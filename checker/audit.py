@@ -581,10 +581,29 @@ def render_md(audit: Audit, lang: str = "vi") -> str:
     return _template("audit.md.j2").render(**_context(audit, lang))
 
 
+def _stream(name: str, audit: Audit, lang: str, path: Path) -> None:
+    """Render a template piece by piece into ``path`` (the dashboard of 1,000
+    plans is ~30 MB: rendering it to one string first doubles the peak)."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for piece in _template(name).generate(**_context(audit, lang)):
+            fh.write(piece)
+
+
 def render_json(audit: Audit) -> str:
     import json
 
     return json.dumps(audit.to_dict(), ensure_ascii=False, indent=1, default=str)
+
+
+def write_json(audit: Audit, path: Path) -> None:
+    """audit.json streamed to the file: json.dumps of 1,000 plans builds a
+    70 MB string from millions of pieces (peak ~800 MB); json.dump writes the
+    pieces as they come."""
+    import json
+
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(audit.to_dict(), fh, ensure_ascii=False, indent=1, default=str)
+        fh.write("\n")
 
 
 def audit_csv_rows(audit: Audit, lang: str = "vi") -> list[list[Any]]:
@@ -642,7 +661,7 @@ def write_outputs(audit: Audit, out_dir: str | Path, formats: Iterable[str] = ("
     formats = set(formats)
     if "html" in formats:
         p = out / "dashboard.html"
-        p.write_text(render_html(audit, lang), encoding="utf-8")
+        _stream("audit.html.j2", audit, lang, p)
         written.append(p)
     if "csv" in formats:
         p = out / "audit.csv"
@@ -652,11 +671,11 @@ def write_outputs(audit: Audit, out_dir: str | Path, formats: Iterable[str] = ("
         written += [p, q]
     if "json" in formats:
         p = out / "audit.json"
-        p.write_text(render_json(audit) + "\n", encoding="utf-8")
+        write_json(audit, p)
         written.append(p)
     if "md" in formats:
         p = out / "audit.md"
-        p.write_text(render_md(audit, lang), encoding="utf-8")
+        _stream("audit.md.j2", audit, lang, p)
         written.append(p)
     return written
 
