@@ -5,8 +5,9 @@
 * cold: wall time of a fresh ``python -m checker.cli extract SEED --format
   json`` process (interpreter start, imports, reading, structure, output);
 * warm: in this process, after one untimed run, the median of N runs of
-  ``read()`` alone and of ``pipeline.extract()`` (read + structure + tasks +
-  citations).
+  ``read()`` alone, of ``pipeline.extract()`` (read + structure + tasks +
+  citations) and of the citation scan alone (``extract_citations`` on the
+  read units).
 
 ``--formats docx,pdf`` also builds a Word and a PDF version of each seed with
 the test builders (python-docx, fpdf2) and times those.
@@ -84,8 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         extract = None
 
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    from checker.citations import extract_citations
+
     header = (f"{'seed':<28} {'fmt':<5} {'KB':>6} {'cold s':>7} {'rc':>3} "
-              f"{'read ms':>8} {'extract ms':>11} {'units':>6} {'tasks':>6}")
+              f"{'read ms':>8} {'extract ms':>11} {'cite ms':>8} {'units':>6} {'tasks':>6} {'cits':>5}")
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory(prefix="plancheck-bench-") as tmpdir:
@@ -96,12 +99,16 @@ def main(argv: list[str] | None = None) -> int:
                 units = len(read(path).units)
                 if extract is not None:
                     e = warm(extract, path, args.repeat)
-                    tasks = len(extract(path).tasks)
+                    plan = extract(path)
+                    tasks = len(plan.tasks)
                     e_s, t_s = f"{e * 1000:11.1f}", f"{tasks:6d}"
+                    # citation scanning alone (tokenize → resolve), on the read units
+                    cs = warm(lambda _p: extract_citations(plan.units, plan.header), path, args.repeat)
+                    c_s, n_s = f"{cs * 1000:8.1f}", f"{len(plan.citations):5d}"
                 else:
-                    e_s, t_s = f"{'-':>11}", f"{'-':>6}"
+                    e_s, t_s, c_s, n_s = f"{'-':>11}", f"{'-':>6}", f"{'-':>8}", f"{'-':>5}"
                 print(f"{seed.name[:28]:<28} {fmt:<5} {path.stat().st_size / 1024:6.1f} "
-                      f"{c:7.2f} {rc:3d} {r * 1000:8.1f} {e_s} {units:6d} {t_s}")
+                      f"{c:7.2f} {rc:3d} {r * 1000:8.1f} {e_s} {c_s} {units:6d} {t_s} {n_s}")
     print(f"\ncold: one fresh process each; warm: median of {args.repeat} runs in-process "
           f"(Python {sys.version.split()[0]})")
     return 0

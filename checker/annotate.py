@@ -109,9 +109,9 @@ def _leaf_text(el) -> str | None:
 
 
 def _skip_tags() -> set:
-    from .read.word import _SKIP
+    from .read.word import SKIPPED_TAGS
 
-    return _SKIP
+    return SKIPPED_TAGS
 
 
 def para_leaves(p) -> list[tuple[Any, str]]:
@@ -156,7 +156,7 @@ def map_docx(doc, units: list[Unit]) -> dict[int, UnitMap]:
     cells and paragraph text.  A unit whose rebuilt text differs from its
     ``text`` is marked ``exact=False``.
     """
-    from .read.word import _body_items, _rows, para_text
+    from .read.word import body_items, table_rows, para_text
 
     body_units = [u for u in units if u.kind in ("para", "row")]
     maps: dict[int, UnitMap] = {}
@@ -170,7 +170,7 @@ def map_docx(doc, units: list[Unit]) -> dict[int, UnitMap]:
             return u
         return None
 
-    for el in _body_items(doc.element.body):
+    for el in body_items(doc.element.body):
         if el.tag == W + "p":
             u = take("para")
             if u is None:
@@ -186,7 +186,7 @@ def map_docx(doc, units: list[Unit]) -> dict[int, UnitMap]:
         elif _is_layout_table(el):
             # the reader gives a header/signature layout table as paragraphs:
             # one unit per line (split at line breaks) of each cell paragraph
-            for tr in _rows(el):
+            for tr in table_rows(el):
                 for tc in _row_tcs(tr):
                     for cp in tc.iter(W + "p"):
                         pos = 0
@@ -200,7 +200,7 @@ def map_docx(doc, units: list[Unit]) -> dict[int, UnitMap]:
                                     maps[u.index] = m
                             pos += len(line) + 1
         else:
-            for tr in _rows(el):
+            for tr in table_rows(el):
                 cells = _row_cell_paragraphs(tr)
                 if not any(_cell_join(ps)[0] for ps in cells):
                     continue
@@ -280,7 +280,7 @@ def _row_tcs(tr) -> list[Any]:
 def _row_cell_paragraphs(tr) -> list[list[Any]]:
     """Per cell of the reader's row (grid-span fillers and merged-below parts
     are empty lists): the ``w:p`` elements whose text the reader joined."""
-    from .read.word import MC_FALLBACK, _int
+    from .read.word import MC_FALLBACK, int_attr
 
     out: list[list[Any]] = []
     for tc in _row_tcs(tr):
@@ -290,7 +290,7 @@ def _row_cell_paragraphs(tr) -> list[list[Any]]:
         if tcpr is not None:
             gs = tcpr.find(W + "gridSpan")
             if gs is not None:
-                span = max(1, _int(gs.get(W + "val"), 1))
+                span = max(1, int_attr(gs.get(W + "val"), 1))
             vm = tcpr.find(W + "vMerge")
             if vm is not None and vm.get(W + "val") in (None, "continue"):
                 cont = True

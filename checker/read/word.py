@@ -198,10 +198,10 @@ class _Numbering:
                     lv.text = e.get(W + "val", "")
                 e = lvl.find(W + "start")
                 if e is not None:
-                    lv.start = _int(e.get(W + "val"), 1)
+                    lv.start = int_attr(e.get(W + "val"), 1)
                 e = lvl.find(W + "lvlRestart")
                 if e is not None:
-                    lv.restart = _int(e.get(W + "val"), None)
+                    lv.restart = int_attr(e.get(W + "val"), None)
                 e = lvl.find(W + "pStyle")
                 if e is not None:
                     lv.pstyle = e.get(W + "val")
@@ -220,7 +220,7 @@ class _Numbering:
                 so = ov.find(W + "startOverride")
                 if so is not None:
                     self.overrides.setdefault(nid, {})[int(ov.get(W + "ilvl", "0"))] = \
-                        _int(so.get(W + "val"), 1)
+                        int_attr(so.get(W + "val"), 1)
         return self
 
     def level_of_style(self, num_id: str, style_id: str | None) -> int | None:
@@ -268,7 +268,8 @@ class _Numbering:
         return out.strip() or None
 
 
-def _int(v, default):
+def int_attr(v, default):
+    """An integer attribute value, or ``default`` when absent or malformed."""
     try:
         return int(v)
     except (TypeError, ValueError):
@@ -320,7 +321,7 @@ def _num_pr(p, doc, style_cache: dict, numbering: "_Numbering | None" = None
             nid = npr.find(W + "numId")
             ilvl = npr.find(W + "ilvl")
             if nid is not None:
-                return nid.get(W + "val"), _int(ilvl.get(W + "val") if ilvl is not None else 0, 0)
+                return nid.get(W + "val"), int_attr(ilvl.get(W + "val") if ilvl is not None else 0, 0)
     sid = _style_id(p)
     if sid is None:
         return None
@@ -349,7 +350,7 @@ def _style_num(doc, sid: str, depth: int = 0) -> tuple[str, int] | None:
                 nid = npr.find(W + "numId")
                 ilvl = npr.find(W + "ilvl")
                 if nid is not None:
-                    return nid.get(W + "val"), _int(
+                    return nid.get(W + "val"), int_attr(
                         ilvl.get(W + "val") if ilvl is not None else 0, 0)
         based = st.find(W + "basedOn")
         if based is not None and depth < 10:
@@ -369,7 +370,8 @@ def _style_id(p) -> str | None:
 # --------------------------------------------------------------------------
 # text of paragraphs and cells
 
-_SKIP = {W + "pPr", W + "rPr", W + "del", W + "moveFrom", W + "txbxContent", MC_FALLBACK,
+# elements whose text is not plan text (annotate walks runs with the same set)
+SKIPPED_TAGS = {W + "pPr", W + "rPr", W + "del", W + "moveFrom", W + "txbxContent", MC_FALLBACK,
          W + "instrText", W + "delText", W + "footnoteReference", W + "endnoteReference",
          W + "commentReference"}
 
@@ -381,7 +383,7 @@ def para_text(p, br: str = " ") -> str:
     def walk(el) -> None:
         for ch in el:
             tag = ch.tag
-            if not isinstance(tag, str) or tag in _SKIP:
+            if not isinstance(tag, str) or tag in SKIPPED_TAGS:
                 continue
             if tag == W + "t":
                 out.append(ch.text or "")
@@ -442,7 +444,7 @@ def is_layout_table(tbl) -> bool:
     """A small table that only lays out the header or signature block."""
     import unicodedata
 
-    rows = list(_rows(tbl))
+    rows = list(table_rows(tbl))
     if not rows or len(rows) > 4:
         return False
     if max(len(_row_tcs(tr)) for tr in rows) > 3:
@@ -453,7 +455,7 @@ def is_layout_table(tbl) -> bool:
 
 def _layout_lines(tbl):
     """(row number, (line, style id)) for each non-empty line of a layout table."""
-    for row_no, tr in enumerate(_rows(tbl), start=1):
+    for row_no, tr in enumerate(table_rows(tbl), start=1):
         for tc in _row_tcs(tr):
             for cp in tc.iter(W + "p"):
                 for line in para_text(cp, br="\n").split("\n"):
@@ -470,7 +472,7 @@ def _row_cells(tr) -> list[str]:
         if tcpr is not None:
             gs = tcpr.find(W + "gridSpan")
             if gs is not None:
-                span = max(1, _int(gs.get(W + "val"), 1))
+                span = max(1, int_attr(gs.get(W + "val"), 1))
             vm = tcpr.find(W + "vMerge")
             if vm is not None and vm.get(W + "val") in (None, "continue"):
                 vmerge_continue = True
@@ -479,7 +481,7 @@ def _row_cells(tr) -> list[str]:
     return cells
 
 
-def _body_items(parent):
+def body_items(parent):
     """``w:p`` and ``w:tbl`` children in order, opening content controls."""
     for ch in parent:
         if ch.tag in (W + "p", W + "tbl"):
@@ -487,12 +489,13 @@ def _body_items(parent):
         elif ch.tag == W + "sdt":
             content = ch.find(W + "sdtContent")
             if content is not None:
-                yield from _body_items(content)
+                yield from body_items(content)
         elif ch.tag in (W + "customXml", W + "ins", W + "moveTo"):
-            yield from _body_items(ch)
+            yield from body_items(ch)
 
 
-def _rows(tbl):
+def table_rows(tbl):
+    """``w:tr`` of a table in order, opening content controls."""
     for ch in tbl:
         if ch.tag == W + "tr":
             yield ch
@@ -524,7 +527,7 @@ def read_docx(data: bytes) -> ReadResult:
     units: list[Unit] = []
     counter = para_no = table_no = 0
 
-    for el in _body_items(doc.element.body):
+    for el in body_items(doc.element.body):
         if el.tag == W + "p":
             counter += 1
             para_no += 1
@@ -557,7 +560,7 @@ def read_docx(data: bytes) -> ReadResult:
                         loc=Location(line=counter, row=row_no,
                                      human=f"bảng {table_no}, hàng {row_no}")))
                 continue
-            for tr in _rows(el):
+            for tr in table_rows(el):
                 cells = _row_cells(tr)
                 if not any(c for c in cells):
                     continue
