@@ -28,7 +28,8 @@ from typing import Any
 
 import networkx as nx
 
-from .catalog import LEVELS, Catalog, catalog, level_rank, to_date
+from .asof import as_of_for
+from .catalog import LEVELS, Catalog, catalog, level_rank
 
 TARGET = "57-NQ/TW@2024"
 ROLE_ORDER = ["basis", "implements", "attachment", "mention"]
@@ -78,7 +79,8 @@ def build_graph(plans, cat: Catalog | None = None) -> nx.DiGraph:
             while g.has_node(pid):
                 pid, k = f"plan:{Path(plan.source).name}#{k}", k + 1
         h = plan.header
-        g.add_node(pid, kind="plan", type=(h.kind or "Kế hoạch").capitalize() if h else "Kế hoạch",
+        day, basis = as_of_for(plan)
+        g.add_node(pid, kind="plan", as_of=day.isoformat(), as_of_basis=basis, type=(h.kind or "Kế hoạch").capitalize() if h else "Kế hoạch",
                    number=h.number if h else None, date=h.date.iso() if h and h.date else None,
                    date_lower_bound=h.date_lower_bound if h else None,
                    issuer=h.issuer if h else None, level="plan", title=h.title if h else None,
@@ -241,21 +243,13 @@ def chain_to(g: nx.DiGraph, plan_node: str, target: str = TARGET, limit: int = 1
 
 
 def plan_as_of(g: nx.DiGraph, plan_node: str, as_of: dt.date | None = None) -> tuple[dt.date, str]:
-    """The date a plan is judged at: option > full header date > lower bound > partial header > today."""
+    """The date a plan is judged at (:func:`checker.asof.as_of_for`, computed
+    when the plan was added), or ``as_of`` when given."""
     if as_of:
         return as_of, "option"
     d = g.nodes[plan_node]
-    iso = d.get("date")
-    if iso and len(iso) == 10:
-        return dt.date.fromisoformat(iso), "header"
-    lb = d.get("date_lower_bound")
-    early = to_date(iso) if iso else None
-    if lb:
-        lbd = dt.date.fromisoformat(lb)
-        if early is None or lbd >= early:
-            return lbd, "lower-bound"
-    if early:
-        return early, "header-partial"
+    if d.get("as_of"):
+        return dt.date.fromisoformat(d["as_of"]), d.get("as_of_basis") or "header"
     return dt.date.today(), "today"
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from . import __version__
+from .asof import as_of_for  # noqa: F401  (part of the library API)
 from .errors import PlanError
 from .model import CheckResult, Plan
 from .read import ReadResult, read
@@ -81,26 +82,6 @@ def _add_citations(plan: Plan) -> None:
 def extract(path: str | Path) -> Plan:
     res = read(path)
     return structure(res, str(path))
-
-
-def as_of_for(plan: Plan, override: dt.date | None = None,
-              today: dt.date | None = None) -> tuple[dt.date, str]:
-    """The date the plan is judged at, and why: option > header > lower bound > today."""
-    if override:
-        return override, "option"
-    h = plan.header
-    if h.date and h.date.complete:
-        return h.date.earliest(), "header"
-    lb = dt.date.fromisoformat(h.date_lower_bound) if h.date_lower_bound else None
-    if h.date and h.date.year:
-        # a partial date: the earliest day it can be, raised to the lower bound
-        early = h.date.earliest()
-        if lb and lb > early:
-            return lb, "lower-bound"
-        return early, "header-partial"
-    if lb:
-        return lb, "lower-bound"
-    return today or dt.date.today(), "today"
 
 
 def check(path: str | Path, references: list[str] | None = None, as_of: dt.date | None = None,
