@@ -95,9 +95,10 @@ def check(path: str | Path, references: list[str] | None = None, as_of: dt.date 
     if plan is None:
         plan = extract(path)
     cfg = config if config is not None else load_config(Path(path))
-    if as_of is None and getattr(cfg, "as_of", None):
-        as_of = cfg.as_of
-    day, basis = as_of_for(plan, as_of)
+    from_config = as_of is None and bool(getattr(cfg, "as_of", None))
+    day, basis = as_of_for(plan, cfg.as_of if from_config else as_of)
+    if from_config:
+        basis = "config"
     refs = list(references or getattr(cfg, "references", None) or default_references(day))
     sets = [load_set(r) for r in refs]
     coverage = match(plan.tasks, sets, level=getattr(cfg, "level", None) or "commune",

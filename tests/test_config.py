@@ -46,6 +46,19 @@ def test_found_upward_from_the_plan(tmp_path):
     assert cfg.as_of == dt.date(2026, 1, 1) and cfg.references == ["nq57"]
 
 
+def test_as_of_from_the_config_says_so(tmp_path):
+    (tmp_path / "plancheck.toml").write_text('as_of = "2026-01-01"\n', encoding="utf-8")
+    plan = tmp_path / "ke-hoach.txt"
+    plan.write_text(PLAN, encoding="utf-8")
+    from checker.pipeline import check
+
+    res = check(str(plan))
+    assert (res.as_of, res.as_of_basis) == (dt.date(2026, 1, 1), "config")
+    # the option still wins over the file
+    res = check(str(plan), as_of=dt.date(2025, 6, 1))
+    assert (res.as_of, res.as_of_basis) == (dt.date(2025, 6, 1), "option")
+
+
 def test_pyproject_tool_table(tmp_path):
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "x"\n\n[tool.plancheck]\nfail_on = "warning"\ndisable = ["TSK002"]\n'
