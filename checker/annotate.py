@@ -656,6 +656,25 @@ def comment_text(f: Finding, lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
+def missing_text(fs: list[Finding], lang: str = "vi") -> str:
+    """One comment for the missing mandates placed on one section heading."""
+    if len(fs) == 1:
+        return comment_text(fs[0], lang)
+    rank = {"info": 1, "warning": 2, "error": 3}
+    worst = max(fs, key=lambda f: rank.get(f.severity, 0)).severity
+    sev = SEVERITY_LABEL.get(lang, SEVERITY_LABEL["vi"]).get(worst, worst.upper())
+    en = lang == "en"
+    lines = [f"[{sev} · {fs[0].rule}] " + (f"{len(fs)} mandated tasks not found in this part:" if en
+                                           else f"Thiếu {len(fs)} nhiệm vụ được giao ở phần này:")]
+    lines += [f"• {f.message}" + (f" ({'waived' if en else 'đã miễn'}: {f.waived})" if f.waived else "")
+              for f in fs]
+    lines.append(("Suggestion: add these tasks with their lead unit, product and deadline, or record "
+                  "a waiver with its reason in plancheck.toml." if en else
+                  "Đề xuất: bổ sung các nhiệm vụ trên, ghi rõ đơn vị chủ trì, sản phẩm và thời hạn; "
+                  "hoặc ghi miễn trừ có lý do trong plancheck.toml."))
+    return "\n".join(lines)
+
+
 def summary_text(result: CheckResult, lang: str = "vi", built: bool = False) -> str:
     en = lang == "en"
     lines = ["plancheck — " + ("review summary" if en else "tóm tắt rà soát")]
@@ -790,6 +809,9 @@ def annotate(path: str | Path, output: str | Path | None = None, *,
     c = _insert_comment(doc, a, summary_text(result, lang, report.built), author, initials)
     report.placed.append(Placed(None, c.comment_id, _anchor_text(a), "title"))
 
+    # missing mandates that land on the same section heading share one comment
+    # (a plan can miss a dozen tasks of one group: one list, not a dozen notes)
+    by_section: dict[int, tuple[Anchor, list[Finding]]] = {}
     for f in result.findings:
         u = plan.units[f.unit] if f.unit is not None and 0 <= f.unit < len(plan.units) else None
         anchor, how = None, ""
@@ -809,6 +831,9 @@ def annotate(path: str | Path, output: str | Path | None = None, *,
                 sec_unit = section_for_group(plan, g, titles, kws)
             if sec_unit is not None and sec_unit in maps:
                 anchor, how = anchor_paragraphs(maps[sec_unit].paragraphs), "section"
+                if f.rule == "MIS001":
+                    by_section.setdefault(sec_unit, (anchor, []))[1].append(f)
+                    continue
         text = comment_text(f, lang)
         if anchor is None and u is not None and u.index in maps and maps[u.index].note_ref is not None:
             ref = maps[u.index].note_ref
@@ -822,6 +847,10 @@ def annotate(path: str | Path, output: str | Path | None = None, *,
             anchor, how = anchor_paragraphs(title_ps) if title_ps else Anchor(), "title"
         c = _insert_comment(doc, anchor, text, author, initials)
         report.placed.append(Placed(f, c.comment_id, _anchor_text(anchor), how))
+    for anchor, fs in by_section.values():
+        c = _insert_comment(doc, anchor, missing_text(fs, lang), author, initials)
+        for f in fs:
+            report.placed.append(Placed(f, c.comment_id, _anchor_text(anchor), "section"))
 
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

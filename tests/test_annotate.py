@@ -440,6 +440,35 @@ def test_missing_mandate_goes_to_the_section_of_its_group(tmp_path):
     assert got["III.1"] == ("section", "1. Nâng cao nhận thức, đổi mới tư duy")
 
 
+def test_missing_mandates_of_one_section_share_a_comment(tmp_path):
+    src = tmp_path / "g.docx"
+    build_docx(["ỦY BAN NHÂN DÂN", "XÃ AN BÌNH", "KẾ HOẠCH", "Chuyển đổi số năm 2026",
+                "I. NHIỆM VỤ, GIẢI PHÁP",
+                "1. Phát triển hạ tầng số và dữ liệu",
+                "Lắp đặt wifi công cộng.",
+                "II. TỔ CHỨC THỰC HIỆN", "Văn phòng UBND xã theo dõi."], src)
+    plan = _plan(src)
+    cov = Coverage(groups=[{"reference": "nq57", "group": "III.3", "title": "Đầu tư, hạ tầng, dữ liệu",
+                            "total": 5, "covered": 0, "partial": 0, "missing": 5, "ratio": 0.0}])
+    head = next(s for s in plan.sections if s.role in ("tasks", "solutions"))
+    fs = [Finding(rule="MIS001", category="missing-task", severity=sev, message=f"Thiếu {m}",
+                  suggestion=f"Bổ sung {m}", unit=head.unit, data={"group": "III.3", "mandate": m})
+          for m, sev in (("nq57.III.3.04", "warning"), ("nq57.III.3.06", "info"))]
+    out = tmp_path / "g.rev.docx"
+    rep = annotate(src, out, result=_result(plan, fs, cov))
+    placed = [p for p in rep.placed if p.finding is not None]
+    assert len(placed) == 2 and placed[0].comment_id == placed[1].comment_id
+    assert placed[0].how == "section"
+    cs = _comments_by_id(out)
+    c = cs[placed[0].comment_id]
+    assert c.anchored == "1. Phát triển hạ tầng số và dữ liệu"
+    lines = c.text.splitlines()
+    assert lines[0] == "[CẢNH BÁO · MIS001] Thiếu 2 nhiệm vụ được giao ở phần này:"
+    assert lines[1:3] == ["• Thiếu nq57.III.3.04", "• Thiếu nq57.III.3.06"]
+    assert lines[3].startswith("Đề xuất: bổ sung các nhiệm vụ trên")
+    assert len(read_comments(out)) == 2  # the summary and the one list
+
+
 def test_comment_text_has_message_and_suggestion(tmp_path):
     src = _formatted_doc(tmp_path / "s.docx")
     plan = _plan(src)
@@ -628,12 +657,15 @@ def test_real_findings_on_seeds_and_round_trip(seed_docx, tmp_path):
         rep = annotate(p, out, result=res)
         assert _sha(p) == before
         cs = _comments_by_id(out)
-        assert len(cs) == len(res.findings) + 1
+        # every finding is placed once; missing mandates on one heading share a comment
+        assert sorted(map(_key, (x.finding for x in rep.placed[1:]))) == sorted(map(_key, res.findings))
+        assert len(cs) == 1 + len({x.comment_id for x in rep.placed[1:]})
         for placed in rep.placed[1:]:
             f = placed.finding
             if f.start is None or f.unit is None:
                 assert placed.how in ("section", "unit", "title")
                 assert cs[placed.comment_id].anchored.strip()
+                assert f.message in cs[placed.comment_id].text
                 continue
             u = res.plan.units[f.unit]
             got = cs[placed.comment_id].anchored
