@@ -29,7 +29,7 @@ from typing import Any
 import networkx as nx
 
 from .asof import as_of_for
-from .catalog import LEVELS, Catalog, catalog, level_rank
+from .catalog import LEVELS, Catalog, catalog
 
 TARGET = "57-NQ/TW@2024"
 ROLE_ORDER = ["basis", "implements", "attachment", "mention"]
@@ -468,7 +468,7 @@ def draw_svg(g: nx.DiGraph, as_of: dt.date | None = None, lang: str = "vi") -> s
         out.append(f'<marker id="arr-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
                    f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{color}"/></marker>')
     out.append("</defs>")
-    out.append(f'<rect width="100%" height="100%" fill="white"/>')
+    out.append('<rect width="100%" height="100%" fill="white"/>')
     for i, (lv, y) in enumerate(bands):
         if i % 2 == 0:
             out.append(f'<rect x="0" y="{y - GAP_Y / 2 + 8:.0f}" width="{width:.0f}" height="{BOX_H + GAP_Y - 16:.0f}" fill="#f8fafc"/>')

@@ -182,16 +182,17 @@ def _split_units(s: str) -> list[str]:
     ("Trạm Trồng trọt và Bảo vệ thực vật", "các cơ quan, đơn vị liên quan")."""
     out: list[str] = []
     pos = 0
+    last_sep = " "  # the separator before the current piece
     for m in list(re.finditer(r"\s*[,;]\s*|\s+và\s+(?=\S)", s)) + [None]:
         piece = s[pos:m.start()] if m else s[pos:]
         sep = m.group(0) if m else ""
         p = _clean_unit(piece)
         if p:
             if out and not _starts_with_head(fold(p)):
-                out[-1] = out[-1] + _last_sep + p
+                out[-1] = out[-1] + last_sep + p
             else:
                 out.append(p)
-        _last_sep = sep if sep.strip() else " "
+        last_sep = sep if sep.strip() else " "
         pos = m.end() if m else len(s)
     return [o.strip(" ,;") for o in out]
 

@@ -45,7 +45,6 @@ _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 def _move_tone(word: str) -> str:
     """Put the tone of a final ``oa``/``oe``/``uy`` on its first vowel."""
     d = unicodedata.normalize("NFD", word)
-    low = d.lower()
     # find tone mark
     tones = [i for i, c in enumerate(d) if c in _TONES]
     if len(tones) != 1:

@@ -7,7 +7,6 @@ here depends on the current directory.
 """
 from __future__ import annotations
 
-import sys
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path

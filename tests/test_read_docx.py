@@ -94,25 +94,33 @@ def test_word_numbering_is_rebuilt(tmp_path):
     assert any("số thứ tự" in n for n in res.notes)
 
 
+def _add_list(d, abstract_nums: list[str], nums: list[str]) -> None:
+    """Add hand-written w:abstractNum elements (before the first w:num, as the
+    schema orders them) and w:num elements to a document's numbering part."""
+    from docx.oxml import parse_xml
+
+    numbering = d.part.numbering_part.element
+    first = numbering.find(f"{{{W_NS}}}num")
+    for x in abstract_nums:
+        el = parse_xml(x)
+        if first is not None:
+            first.addprevious(el)
+        else:
+            numbering.append(el)
+    for x in nums:
+        numbering.append(parse_xml(x))
+
+
 def _numbering_doc(tmp_path, lvl_xml: str, items: list[tuple[int, str]], num_ids=None):
     """A document whose paragraphs use one hand-written abstractNum."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
     d = docx.Document()
-    numbering = d.part.numbering_part.element
-    absnum = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{lvl_xml}'
-                       f'</w:abstractNum>')
-    first = numbering.find(f"{{{W_NS}}}num")
-    if first is not None:
-        first.addprevious(absnum)
-    else:
-        numbering.append(absnum)
-    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90">'
-                               f'<w:abstractNumId w:val="90"/></w:num>'))
-    numbering.append(parse_xml(
-        f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="90"/>'
-        f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    _add_list(d, [f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{lvl_xml}</w:abstractNum>'],
+              [f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>',
+               f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="90"/>'
+               f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'])
     for i, (ilvl, text) in enumerate(items):
         p = d.add_paragraph(text)
         nid = (num_ids or {}).get(i, "90")
@@ -259,20 +267,12 @@ def test_numbering_linked_to_heading_styles(tmp_path):
     from docx.oxml.ns import nsdecls
 
     d = docx.Document()
-    numbering = d.part.numbering_part.element
-    absnum = parse_xml(
-        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="77">'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/>'
-        '<w:pStyle w:val="Heading1"/><w:lvlText w:val="%1."/></w:lvl>'
-        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
-        '<w:pStyle w:val="Heading2"/><w:lvlText w:val="%2."/></w:lvl></w:abstractNum>')
-    first = numbering.find(f"{{{W_NS}}}num")
-    if first is not None:
-        first.addprevious(absnum)
-    else:
-        numbering.append(absnum)
-    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="77">'
-                               f'<w:abstractNumId w:val="77"/></w:num>'))
+    _add_list(d, [f'<w:abstractNum {nsdecls("w")} w:abstractNumId="77">'
+                  '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/>'
+                  '<w:pStyle w:val="Heading1"/><w:lvlText w:val="%1."/></w:lvl>'
+                  '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+                  '<w:pStyle w:val="Heading2"/><w:lvlText w:val="%2."/></w:lvl></w:abstractNum>'],
+              [f'<w:num {nsdecls("w")} w:numId="77"><w:abstractNumId w:val="77"/></w:num>'])
     for sid in ("Heading1", "Heading2"):
         st = d.styles.element.xpath(f'./w:style[@w:styleId="{sid}"]')[0]
         st.get_or_add_pPr().append(parse_xml(
@@ -419,23 +419,12 @@ def test_numbering_through_a_list_style_link(tmp_path):
     from docx.oxml.ns import nsdecls
 
     d = docx.Document()
-    numbering = d.part.numbering_part.element
-    defs = [
-        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="51"><w:numStyleLink w:val="KHList"/>'
-        '</w:abstractNum>',
-        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="52"><w:styleLink w:val="KHList"/>'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/>'
-        '<w:lvlText w:val="%1)"/></w:lvl></w:abstractNum>',
-    ]
-    first = numbering.find(f"{{{W_NS}}}num")
-    for x in defs:
-        el = parse_xml(x)
-        if first is not None:
-            first.addprevious(el)
-        else:
-            numbering.append(el)
-    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="51">'
-                               f'<w:abstractNumId w:val="51"/></w:num>'))
+    _add_list(d, [f'<w:abstractNum {nsdecls("w")} w:abstractNumId="51"><w:numStyleLink w:val="KHList"/>'
+                  '</w:abstractNum>',
+                  f'<w:abstractNum {nsdecls("w")} w:abstractNumId="52"><w:styleLink w:val="KHList"/>'
+                  '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/>'
+                  '<w:lvlText w:val="%1)"/></w:lvl></w:abstractNum>'],
+              [f'<w:num {nsdecls("w")} w:numId="51"><w:abstractNumId w:val="51"/></w:num>'])
     for text in ("Tuyên truyền", "Đào tạo"):
         p = d.add_paragraph(text)
         p._p.get_or_add_pPr().append(parse_xml(
