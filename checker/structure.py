@@ -276,9 +276,16 @@ def build_sections(units: list[Unit], items: list[Item]) -> list[Section]:
     return sections
 
 
+def _cut_short(text: str) -> bool:
+    """A paragraph that stops without closing punctuation, as one broken by a
+    page or a conversion ("… thực hiện dự" + blank + "án đầu tư …")."""
+    return not re.search(r"[.;:!?…)\]”\"]\s*$", text)
+
+
 def items_of(units: list[Unit]) -> list[Item]:
     """Numbered/lettered/bulleted items of the body, with continuation
-    paragraphs (a line that starts in lower case) joined to the item above."""
+    paragraphs (a line that starts in lower case) joined to the item above
+    (to an unmarked paragraph only when that one was cut short)."""
     items: list[Item] = []
     for u in units:
         if u.kind not in ("para", "footnote"):
@@ -295,7 +302,7 @@ def items_of(units: list[Unit]) -> list[Item]:
             items.append(Item(kind, label, rest, u.index, rank_of(kind, label), [u.index],
                               text=d[at:at + len(rest)]))
             continue
-        if items and s[0].islower() and items[-1].kind != "para":
+        if items and s[0].islower() and (items[-1].kind != "para" or _cut_short(items[-1].ntext)):
             items[-1].ntext += " " + s
             items[-1].text += " " + d
             items[-1].units.append(u.index)

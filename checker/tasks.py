@@ -221,11 +221,17 @@ def deadline_in(text: str, shown: str | None = None) -> str | None:
 _INTRO = re.compile(r"^(Trong (thời gian|năm) tới|Trên cơ sở|Trên đây|Để |Căn cứ|Nhằm |Với |Trong quá trình)", re.I)
 
 
+# a paragraph that opens like an introduction but gives a duty ("Trên cơ sở
+# khả năng cân đối ngân sách, chủ trì … tham mưu kinh phí …") is a task
+_DUTY = re.compile(r"\b(chủ trì|tham mưu)\b", re.I)
+
+
 def _para_is_task(it: Item, sec: Section) -> bool:
     """An unmarked paragraph counts as a task only under a sub-heading of the
     tasks or organisation part, and only if it is not an introduction."""
     t = it.ntext.strip()
-    return sec.level >= 2 and len(t) >= 40 and not t.endswith(":") and not _INTRO.match(t)
+    return (sec.level >= 2 and len(t) >= 40 and not t.endswith(":")
+            and (not _INTRO.match(t) or bool(_DUTY.search(t))))
 
 
 _END = re.compile(r"^\W*(Nơi nhận|TM\.|KT\.)", re.I)

@@ -146,3 +146,28 @@ def test_plain_text_without_plan_structure_is_refused(tmp_path):
     with pytest.raises(PlanError) as e:
         extract(f)
     assert e.value.code == "no-structure"
+
+
+def test_paragraph_broken_by_a_page_is_one_task_and_duties_are_not_introductions(tmp_path):
+    p = tmp_path / "plan.txt"
+    p.write_text(
+        "ỦY BAN NHÂN DÂN XÃ AN BÌNH\nSố: 12/KH-UBND\nAn Bình, ngày 20 tháng 02 năm 2026\n"
+        "KẾ HOẠCH\nThực hiện chuyển đổi số năm 2026\n"
+        "I. NHIỆM VỤ\n1. Chuyển đổi số\nTriển khai nền tảng số dùng chung cho các cơ quan của xã.\n"
+        "II. TỔ CHỨC THỰC HIỆN\n1. Phòng Kinh tế\n"
+        "Trên cơ sở khả năng cân đối ngân sách, chủ trì tham mưu kinh phí đưa vào kế hoạch đầu tư "
+        "hằng năm, thực hiện dự\n\n"
+        "án đầu tư chuyển đổi số theo quy định.\n"
+        "Trên cơ sở các nhiệm vụ nêu trên, các đơn vị chủ động phối hợp thực hiện hiệu quả.\n"
+        "2. Phòng Văn hóa – Xã hội\n"
+        "Theo dõi, tổng hợp tình hình thực hiện Kế hoạch, báo cáo UBND xã hằng quý.\n",
+        encoding="utf-8")
+    plan = extract(p)
+    org = [t for t in plan.tasks if t.section == "II.1"]
+    # the paragraph cut after "dự" continues on the next page: one task, from its first line
+    assert [t.text for t in org] == [
+        "Trên cơ sở khả năng cân đối ngân sách, chủ trì tham mưu kinh phí đưa vào kế hoạch đầu tư "
+        "hằng năm, thực hiện dự án đầu tư chuyển đổi số theo quy định."]
+    assert org[0].loc.line == 11 and org[0].lead == "Phòng Kinh tế"
+    # a closed paragraph is not glued to a following one
+    assert any(t.text.startswith("Theo dõi, tổng hợp") for t in plan.tasks)
