@@ -155,7 +155,7 @@ def explain(plan: str, mandate_id: str, reference: str | None = None,
                         f"Không có nhiệm vụ '{mandate_id}' trong bộ tham chiếu {', '.join(refs)}",
                         f"No mandate '{mandate_id}' in reference set(s) {', '.join(refs)}")
     p = extract(plan)
-    cov = match(p.tasks, sets, level=level, indicators=p.indicators)
+    cov = match(p.tasks, sets, level=level, indicators=p.indicators, statements=p.statements)
     st = next(x for x in cov.mandates if x.mandate.id == mandate_id)
     m = st.mandate
     # near misses: the best tasks under the partial threshold, with their evidence
@@ -178,6 +178,7 @@ def explain(plan: str, mandate_id: str, reference: str | None = None,
         "status": st.status, "score": round(st.score, 1), "reason": st.reason,
         "thresholds": {"covered": COVERED, "partial": PARTIAL},
         "evidence": [e.to_dict() for e in st.evidence], "near_misses": near,
+        "mentions": [e.to_dict() for e in st.mentions],
     }
 
 
@@ -217,6 +218,12 @@ def render_explain(d: dict, lang: str = "vi") -> str:
         for e in d["near_misses"]:
             kw = f" [{', '.join(e['keywords'])}]" if e["keywords"] else ""
             out.append(f"  - {e['location']} ({e['score']}): {e['task'][:160]}{kw}")
+    if d.get("mentions"):
+        out.append("")
+        out.append("Nêu ở mục đích, mục tiêu nhưng chưa giao thành nhiệm vụ:" if vi else
+                   "Named in the purpose or objectives, but no task for it:")
+        for e in d["mentions"]:
+            out.append(f"  - {e['location']} ({e['score']}): {e['task'][:160]}")
     if d["status"] == "missing":
         out.append("")
         out.append(("Gợi ý: bổ sung nhiệm vụ có các nội dung: " if vi else "Suggestion: add a task on: ")

@@ -1201,9 +1201,16 @@ def check_missing_mandate(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
         m = ms.mandate
         if ms.status not in statuses or not m.required:
             continue
-        hits.append(Hit(unit=anchor, values={
-            "mandate": m.id, "title": m.title, "reference": m.reference, "group": m.group,
-            "description": m.description}, key="mandate:" + m.id))
+        vals = {"mandate": m.id, "title": m.title, "reference": m.reference, "group": m.group,
+                "description": m.description}
+        if ms.mentions:
+            e = ms.mentions[0]
+            vals["detail"] = (f"Kế hoạch có nêu nội dung này ở phần mục đích, mục tiêu ({e.location}) "
+                              "nhưng chưa giao thành nhiệm vụ.")
+            vals["detail_en"] = (f"The plan names it in its purpose or objectives ({e.location}) "
+                                 "but assigns no task for it.")
+            vals["mentioned_line"] = e.line
+        hits.append(Hit(unit=anchor, values=vals, key="mandate:" + m.id))
     return hits
 
 

@@ -355,13 +355,17 @@ def indicator_tasks(indicators) -> list[Task]:
 
 
 def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
-          indicators=None, as_of: dt.date | None = None) -> Coverage:
+          indicators=None, as_of: dt.date | None = None,
+          statements: list[Task] | None = None) -> Coverage:
     """Coverage of ``sets`` (MandateSet objects or ids) by ``tasks``.
 
     ``level``: the plan's administrative level (mandates for other levels
     are not-applicable).  ``waivers``: list of {mandate (id or glob), reason,
     approver, expires}.  ``indicators``: the plan's indicators, used as
-    extra evidence.  ``as_of``: the day waivers' expiry is judged at."""
+    extra evidence.  ``as_of``: the day waivers' expiry is judged at.
+    ``statements``: the purpose/objectives sentences; a missing mandate that
+    one of them carries out as well as a task would is reported with it in
+    ``mentions`` (named as an aim, never assigned) and stays missing."""
     from .mandates import load_set
 
     set_objs = [load_set(s) if isinstance(s, str) else s for s in sets]
@@ -411,6 +415,8 @@ def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
         statuses.append(MandateStatus(mandate=m, status=status, score=best, evidence=ev,
                                       reason=reason))
 
+    if statements and any(x.status == "missing" for x in statuses):
+        _mention(statements, set_ids, level, statuses)
     groups = _group_rows(set_objs, statuses)
     unmatched = []
     for ti, p in enumerate(preps):
@@ -421,6 +427,24 @@ def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
             unmatched.append({"id": t.id, "line": t.loc.line if t.loc else None,
                               "location": t.loc.human if t.loc else None, "text": excerpt(ti)})
     return Coverage(groups=groups, mandates=statuses, unmatched_tasks=unmatched)
+
+
+def _mention(statements: list[Task], set_ids: tuple[str, ...], level: str | None,
+             statuses: list[MandateStatus]) -> None:
+    """Fill ``mentions`` of the missing mandates from the objectives."""
+    mds, preps, pairs = score_pairs(statements, set_ids, level)
+    best: dict[int, tuple[float, int]] = {}
+    for (ti, mi), pr in pairs.items():
+        if pr.score >= COVERED and pr.score > best.get(mi, (0.0, 0))[0]:
+            best[mi] = (pr.score, ti)
+    for mi, (sc, ti) in best.items():
+        ms = statuses[mi]
+        if ms.status != "missing":
+            continue
+        t, pr = preps[ti].task, pairs[(ti, mi)]
+        ms.mentions.append(Evidence(task=_excerpt(preps[ti].norm), line=t.loc.line if t.loc else None,
+                                    location=t.loc.human if t.loc else None, score=sc,
+                                    keywords=pr.anchors + pr.context, task_id=t.id, unit=t.unit))
 
 
 def _set_key(s) -> str:

@@ -273,6 +273,9 @@ class Plan:
     sections: list[Section] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    # what the purpose and objectives parts say the plan will do: not tasks,
+    # but a mandate named there and nowhere else is "mentioned, not assigned"
+    statements: list[Task] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     documents: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # reader remarks (encoding converted ...)
@@ -361,12 +364,15 @@ class MandateStatus:
     score: float = 0.0
     evidence: list[Evidence] = field(default_factory=list)
     reason: str | None = None  # for waived / not-applicable
+    # a missing mandate that the purpose/objectives part names (no task for it)
+    mentions: list[Evidence] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         m = self.mandate
         return {"id": m.id, "reference": m.reference, "group": m.group, "title": m.title,
                 "status": self.status, "score": round(self.score, 1),
-                "evidence": [e.to_dict() for e in self.evidence], "reason": self.reason}
+                "evidence": [e.to_dict() for e in self.evidence], "reason": self.reason,
+                "mentions": [e.to_dict() for e in self.mentions]}
 
 
 @dataclass

@@ -16,7 +16,7 @@ from .errors import PlanError
 from .model import CheckResult, Plan
 from .read import ReadResult, read
 from .structure import build_sections, items_of, parse_header
-from .tasks import extract_indicators, extract_tasks, table_sections, tables_of
+from .tasks import extract_indicators, extract_statements, extract_tasks, table_sections, tables_of
 
 DEFAULT_REFERENCES = ("nq57", "nq71")
 # the Government programme in force on a date: NQ 03/NQ-CP as issued, then
@@ -50,6 +50,7 @@ def structure(res: ReadResult, source: str) -> Plan:
     plan.sections = table_sections(units, tables, plan.sections)
     plan.tasks = extract_tasks(units, items, plan.sections, tables)
     plan.indicators = extract_indicators(units, items, plan.sections, tables)
+    plan.statements = extract_statements(units, items, plan.sections)
     _add_citations(plan)
     if not plan.sections and not plan.tasks and not plan.citations:
         raise PlanError(
@@ -102,7 +103,8 @@ def check(path: str | Path, references: list[str] | None = None, as_of: dt.date 
     refs = list(references or getattr(cfg, "references", None) or default_references(day))
     sets = [load_set(r) for r in refs]
     coverage = match(plan.tasks, sets, level=getattr(cfg, "level", None) or "commune",
-                     waivers=getattr(cfg, "waivers", None), indicators=plan.indicators, as_of=day)
+                     waivers=getattr(cfg, "waivers", None), indicators=plan.indicators, as_of=day,
+                     statements=plan.statements)
     result = CheckResult(plan=plan, as_of=day, as_of_basis=basis, references=refs,
                          coverage=coverage, tool_version=__version__)
     result.graph = build_graph([plan])

@@ -363,6 +363,26 @@ def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
     return tasks
 
 
+def extract_statements(units: list[Unit], items: list[Item], sections: list[Section]) -> list[Task]:
+    """The items and paragraphs of the purpose and objectives parts (what the
+    plan says it aims at), as Task objects with source "objective"."""
+    out: list[Task] = []
+    section_units = {s.unit for s in sections}
+    end = body_end(units)
+    for it in items:
+        if it.unit in section_units or it.unit >= end:
+            continue
+        sec = section_at(sections, it.unit)
+        if sec is None or sec.role not in ("purpose", "objectives"):
+            continue
+        if len(it.ntext.strip()) < 40 or it.ntext.rstrip().endswith(":"):
+            continue
+        out.append(Task(id=f"S{len(out) + 1:03d}", text=it.text.strip(), section=sec.id,
+                        unit=it.unit, loc=units[it.unit].loc, source="objective",
+                        section_title=sec.title))
+    return out
+
+
 _YEAR = re.compile(r"(?:nam|den|cuoi nam)\s+(20\d\d)")
 _TARGET_NUM = re.compile(r"(?P<cmp>≥|>=|≤|<=|>|<|tối thiểu|ít nhất|trên|dưới|đạt)?\s*(?P<val>\d+(?:[.,]\d+)?)\s*(?P<pct>%)?")
 

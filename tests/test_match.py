@@ -316,3 +316,40 @@ def test_explain_command(seed):
     assert d["status"] == "covered" and d["evidence"][0]["line"]
     res = r.invoke(explain_command, [str(seed("003")), "--mandate", "nq57.X.1"])
     assert res.exit_code == 2
+
+
+def test_a_mandate_named_only_in_the_objectives_stays_missing_with_its_mention(tmp_path):
+    """An aim is not a task: the mandate stays missing, and the finding says
+    where the plan names it so the reviewer knows what to turn into a task."""
+    from checker.config import Config
+    from checker.pipeline import check
+
+    p = tmp_path / "plan.txt"
+    p.write_text(
+        "ỦY BAN NHÂN DÂN XÃ AN BÌNH\nSố: 12/KH-UBND\nAn Bình, ngày 20 tháng 02 năm 2026\n"
+        "KẾ HOẠCH\nThực hiện Nghị quyết số 57-NQ/TW năm 2026\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n"
+        "- Tổ chức triển khai, kết nối, tích hợp và khai thác hiệu quả các nền tảng số quốc gia, "
+        "nền tảng số dùng chung theo danh mục đã ban hành.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n1. Nâng cao nhận thức\n"
+        "- Tổ chức quán triệt Nghị quyết số 57-NQ/TW cho cán bộ, công chức, đảng viên.\n"
+        "III. TỔ CHỨC THỰC HIỆN\nVăn phòng UBND xã theo dõi, tổng hợp, báo cáo kết quả thực hiện.\n",
+        encoding="utf-8")
+    res = check(str(p), references=["nq57", "nq71"], config=Config())
+    assert [s.loc.line for s in res.plan.statements] == [7]
+    s = status(res.coverage, "nq71.A2.058")
+    assert s.status == "missing" and s.mentions and s.mentions[0].line == 7
+    assert s.to_dict()["mentions"][0]["line"] == 7
+    f = next(f for f in res.findings if f.rule == "MIS001" and f.data.get("mandate") == "nq71.A2.058")
+    assert f.message.endswith("Kế hoạch có nêu nội dung này ở phần mục đích, mục tiêu (dòng 7) "
+                              "nhưng chưa giao thành nhiệm vụ.")
+    assert f.texts["en"][0].endswith("names it in its purpose or objectives (dòng 7) "
+                                     "but assigns no task for it.")
+    # a covered mandate gets no mention, and a missing one without an aim neither
+    assert status(res.coverage, "nq57.III.1.01").mentions == []
+    assert all(not x.mentions for x in res.coverage.mandates if x.mandate.id.startswith("nq57.III.7"))
+    from checker.cmd_reference import explain_command
+
+    out = CliRunner().invoke(explain_command, [str(p), "--mandate", "nq71.A2.058"])
+    assert out.exit_code == 0, out.output
+    assert "Nêu ở mục đích, mục tiêu nhưng chưa giao thành nhiệm vụ:\n  - dòng 7 " in out.output
