@@ -473,8 +473,30 @@ def extract_citations(units: list[Unit], plan_header: Header | None = None,
     cits = [_to_citation(r, i) for i, r in enumerate(raws)]
     _resolve(cits, raws, cat, commune)
     _annotate(cits, raws, units, plan_header)
+    _resolve_by_relation(cits, cat)
     _subjects(cits, raws, by_unit)
     return cits
+
+
+_TITLE_RELATIONS = ("amends", "supersedes", "implements")
+
+
+def _resolve_by_relation(cits: list[Citation], cat: Catalog) -> None:
+    """An undated number the catalogue knows twice ("11/NQ-CP" of 2022 and of
+    2026) whose title names another document ("… sửa đổi, bổ sung Nghị quyết
+    số 71/NQ-CP"): the one candidate that amends, replaces or carries out
+    that document is meant."""
+    for c in cits:
+        if c.doc_id or not c.number or "ambiguous" not in c.warnings:
+            continue
+        named = {k.doc_id for k in cits if k.parent == c.index and k.doc_id}
+        if not named:
+            continue
+        cands = [d for d in cat.find(c.doc_type, c.number, None, c.issuer)
+                 if any(r.type in _TITLE_RELATIONS and r.target in named for r in d.relations)]
+        if len(cands) == 1:
+            c.doc_id = cands[0].id
+            c.warnings.remove("ambiguous")
 
 
 TAIL = 200  # characters of the next line read when a sentence runs on

@@ -347,12 +347,28 @@ def test_seed_002_inconsistencies(seed):
     assert bad and bad[0]["data"]["number_raw"] == "92/KHUBND" and bad[0]["line"] == 21
     bases = [c.number for c in cs if c.role == "basis"]
     assert bases == ["57-NQ/TW", "469-KH/TU", "92/KH-UBND", "03-KH/BCĐ", "91/KH-UBND"]
+    # "NQ 11/NQ-CP sửa đổi, bổ sung NQ 71/NQ-CP": of the two 11/NQ-CP (2022,
+    # 2026) only the 2026 one amends NQ 71 in the catalogue
     nq11 = by_number(cs, "11/NQ-CP")[0]
-    assert nq11.doc_id is None and "ambiguous" in nq11.warnings
+    assert nq11.doc_id == "11/NQ-CP@2026" and "ambiguous" not in nq11.warnings
+    assert any(c.parent == nq11.index and c.doc_id == "71/NQ-CP@2025" for c in cs)
     nq04 = by_number(cs, "04/2025/NQ-CP")[0]
     assert nq04.date.iso() == "2025-08-20" and nq04.doc_id == "04/2025/NQ-CP@2025"
     kh92 = {c.doc_id for c in by_number(cs, "92/KH-UBND")}
     assert kh92 == {"92/KH-UBND@2025~dong-nai"}
+
+
+def test_a_homonym_resolves_by_the_document_its_title_names():
+    amend = cites("Thực hiện Nghị quyết số 11/NQ-CP sửa đổi, bổ sung Nghị quyết số 71/NQ-CP "
+                  "ngày 01/4/2025 của Chính phủ;")
+    assert [c.doc_id for c in amend] == ["11/NQ-CP@2026", "71/NQ-CP@2025"]
+    # no title to tell them apart: still ambiguous, never a guess
+    alone = cites("Thực hiện Nghị quyết số 11/NQ-CP của Chính phủ;")
+    assert alone[0].doc_id is None and "ambiguous" in alone[0].warnings
+    # a title that names an unrelated document does not pick one either
+    other = cites("Thực hiện Nghị quyết số 11/NQ-CP về triển khai Nghị quyết số 57-NQ/TW "
+                  "ngày 22/12/2024 của Bộ Chính trị;")
+    assert other[0].doc_id is None and "ambiguous" in other[0].warnings
 
 
 def test_seed_003(seed):
