@@ -699,7 +699,7 @@ def summary_text(result: CheckResult, lang: str = "vi", built: bool = False) -> 
             ref = g.get("reference")
             lines.append(
                 f"• {(ref + ' ') if ref and ref != 'nq57' else ''}{g.get('group')} "
-                f"{g.get('title') or ''}: {pct} — "
+                f"{(g.get('title_en') if en else None) or g.get('title') or ''}: {pct} — "
                 + (f"{g.get('covered', 0)} covered, {g.get('partial', 0)} partial, "
                    f"{g.get('missing', 0)} missing of {g.get('total', 0)}" if en else
                    f"đủ {g.get('covered', 0)}, một phần {g.get('partial', 0)}, "

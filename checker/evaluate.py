@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from .model import CheckResult, Finding, Plan, Section, Unit
+from .model import CheckResult, Finding, Plan, Section, Unit, location_label
 from .normalize import fold, norm as _norm, squash
 
 CheckFn = Callable[["Ctx", Any, dict], Iterable["Hit"]]
@@ -1207,7 +1207,7 @@ def check_missing_mandate(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
             e = ms.mentions[0]
             vals["detail"] = (f"Kế hoạch có nêu nội dung này ở phần mục đích, mục tiêu ({e.location}) "
                               "nhưng chưa giao thành nhiệm vụ.")
-            vals["detail_en"] = (f"The plan names it in its purpose or objectives ({e.location}) "
+            vals["detail_en"] = (f"The plan names it in its purpose or objectives ({location_label(e.location, 'en')}) "
                                  "but assigns no task for it.")
             vals["mentioned_line"] = e.line
         hits.append(Hit(unit=anchor, values=vals, key="mandate:" + m.id))

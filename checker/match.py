@@ -472,6 +472,7 @@ def _group_rows(set_objs, statuses: list[MandateStatus]) -> list[dict[str, Any]]
             total = len(appl)
             rows.append({
                 "reference": s.id, "group": g["id"], "title": g.get("short") or g["title"],
+                "title_en": g.get("short_en"),
                 "total": total, "covered": cov, "partial": par, "missing": mis,
                 "ratio": round((cov + 0.5 * par) / total, 3) if total else None,
                 "not_applicable": sum(x.status == "not-applicable" for x in sts),

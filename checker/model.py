@@ -5,6 +5,7 @@ here imports a heavy library.  ``to_dict`` methods give the public JSON shape.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -26,6 +27,21 @@ class Location:
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+_LOC_WORDS_EN = (("chú thích", "footnote"), ("trang", "page"), ("dòng", "line"), ("đoạn", "paragraph"),
+                 ("bảng", "table"), ("hàng", "row"), ("ô", "cell"))
+
+
+def location_label(human: str | None, lang: str = "vi") -> str | None:
+    """A location as the readers write it ("trang 3, dòng 12"), in ``lang``
+    ("page 3, line 12" in English)."""
+    if not human or lang != "en":
+        return human
+    out = human
+    for vi, en in _LOC_WORDS_EN:
+        out = re.sub(rf"(?<!\w){vi}(?!\w)", en, out)
+    return out
 
 
 @dataclass

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from . import resources
 from .errors import PlanError
 from .evaluate import SEVERITY_RANK, exit_code  # noqa: F401  (exit_code is re-exported)
-from .model import CheckResult, Finding
+from .model import CheckResult, Finding, location_label
 
 FORMATS = ("text", "md", "html", "json", "sarif", "junit", "github")
 
@@ -154,14 +154,15 @@ def _pct(n: int | float, total: int | float) -> int:
     return int(round(100.0 * n / total)) if total else 0
 
 
-def _group_rows(result: CheckResult) -> list[dict[str, Any]]:
+def _group_rows(result: CheckResult, lang: str = "vi") -> list[dict[str, Any]]:
     rows = []
     if result.coverage is None:
         return rows
     for g in result.coverage.groups:
         total = int(g.get("total") or 0)
         cov, par, mis = (int(g.get(k) or 0) for k in ("covered", "partial", "missing"))
-        rows.append(dict(g, covered=cov, partial=par, missing=mis, total=total,
+        title = (g.get("title_en") or g.get("title")) if lang == "en" else g.get("title")
+        rows.append(dict(g, title=title, covered=cov, partial=par, missing=mis, total=total,
                          pct_covered=_pct(cov, total), pct_partial=_pct(par, total),
                          pct_missing=max(0, 100 - _pct(cov, total) - _pct(par, total)) if total else 0))
     return rows
@@ -206,7 +207,8 @@ def _context(result: CheckResult, lang: str, color: bool) -> dict[str, Any]:
     data = report_data(result, lang)
     return {
         "r": result, "data": data, "plan": result.plan, "h": result.plan.header, "lang": lang,
-        "t": _T["en" if lang == "en" else "vi"], "groups": _group_rows(result),
+        "t": _T["en" if lang == "en" else "vi"], "groups": _group_rows(result, lang),
+        "loc": lambda human: location_label(human, lang),
         "categories": _grouped([f for f in result.findings if not f.waived], lang),
         "waived": [f for f in result.findings if f.waived],
         "summary": data["summary"], "style": style, "sev_label": sev_label, "color": color,
@@ -406,7 +408,7 @@ def render_junit(result: CheckResult, lang: str = "vi") -> str:
             continue
         for f in fs:
             el = ET.SubElement(case, "failure", {"type": f.severity, "message": f.message})
-            el.text = (f"{result.plan.source}:{f.line or ''} ({f.location or ''})\n"
+            el.text = (f"{result.plan.source}:{f.line or ''} ({location_label(f.location, lang) or ''})\n"
                        f"{f.excerpt or ''}\n{t['suggestion']}: {f.suggestion}")
     suite.set("tests", str(n))
     suite.set("skipped", str(skipped))

@@ -343,7 +343,7 @@ def test_a_mandate_named_only_in_the_objectives_stays_missing_with_its_mention(t
     f = next(f for f in res.findings if f.rule == "MIS001" and f.data.get("mandate") == "nq71.A2.058")
     assert f.message.endswith("Kế hoạch có nêu nội dung này ở phần mục đích, mục tiêu (dòng 7) "
                               "nhưng chưa giao thành nhiệm vụ.")
-    assert f.texts["en"][0].endswith("names it in its purpose or objectives (dòng 7) "
+    assert f.texts["en"][0].endswith("names it in its purpose or objectives (line 7) "
                                      "but assigns no task for it.")
     # a covered mandate gets no mention, and a missing one without an aim neither
     assert status(res.coverage, "nq57.III.1.01").mentions == []

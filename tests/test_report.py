@@ -162,6 +162,20 @@ def test_text_report_groups_and_colours(seed002):
     assert "\x1b[" in coloured
     en = render(seed002, "text", color=False, lang="en")
     assert "Suggestion" in en and "Summary" in en
+    # in English the group titles and the locations are English too
+    assert "III.1  Awareness, leadership" in en and "Nhận thức, lãnh đạo" not in en
+    assert "\n  line 21  WARNING CON002" in en and "dòng 21" not in en
+    assert "\n  dòng 21  CẢNH BÁO CON002" in plain
+
+
+@pytest.mark.parametrize("vi,en", [
+    ("dòng 42", "line 42"), ("đoạn 17", "paragraph 17"), ("bảng 2, hàng 5", "table 2, row 5"),
+    ("trang 3, dòng 12", "page 3, line 12"), ("chú thích 1", "footnote 1"), (None, None)])
+def test_location_labels_in_english(vi, en):
+    from checker.model import location_label
+
+    assert location_label(vi, "en") == en
+    assert location_label(vi, "vi") == vi
 
 
 def test_markdown_report(seed002, script_result):
