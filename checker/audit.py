@@ -376,7 +376,14 @@ def stale_citations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             did = d.get("doc_id")
             if not did:
                 continue
-            chain = cat.replacement_chain(did, day)
+            # only links the catalogue confirms: an amendment known from one
+            # plan (seed) or believed is not enough to call a citation stale
+            full = cat.replacement_chain(did, day)
+            chain = []
+            for link in full:
+                if link[1].confidence not in (None, "verified"):
+                    break
+                chain.append(link)
             if not chain:
                 continue
             newer = [t for t, _ in chain]
@@ -392,7 +399,10 @@ def stale_citations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                         "relation": rel.type, "effective": rel.effective,
                         "confidence": rel.confidence,
                         "replacement": repl.label() if repl else newer[-1], "replacement_id": newer[-1],
-                        "others": others})
+                        "others": others,
+                        "unconfirmed_next": [t for t, _ in full[len(chain):]],
+                        "unconfirmed_labels": [cat.get(t).label() if cat.get(t) else t
+                                               for t, _ in full[len(chain):]]})
     out.sort(key=lambda e: (-len(e["others"]), e["source"], e["doc_id"]))
     return out
 
@@ -506,6 +516,8 @@ LABELS = {
         "error_rows": "Tệp không kiểm tra được", "message": "Thông báo", "mandates": "Ma trận nhiệm vụ được giao",
         "provincial": "Văn bản cấp tỉnh được các xã căn cứ", "document": "Văn bản", "cited_by": "Được trích dẫn bởi",
         "stale": "Xã trích dẫn văn bản đã được thay thế/sửa đổi", "replacement": "Văn bản thay thế",
+        "unconfirmed": "sau đó, chưa xác minh",
+        "rel": {"amended_by": "được sửa đổi, bổ sung từ", "replaced_by": "được thay thế từ"},
         "others": "Xã khác đã dùng văn bản mới", "severity_error": "Lỗi", "severity_warning": "Cảnh báo",
         "severity_info": "Thông tin", "date": "Ngày", "as_of": "Đánh giá tại ngày", "none": "Không có",
         "legend": "Ô màu: tỷ lệ nhiệm vụ được bao phủ (đỏ 0 % → xanh 100 %).",
@@ -523,6 +535,8 @@ LABELS = {
         "error_rows": "Files that could not be checked", "message": "Message", "mandates": "Mandate matrix",
         "provincial": "Provincial documents the communes rely on", "document": "Document", "cited_by": "Cited by",
         "stale": "Communes citing a replaced/amended document", "replacement": "Replacement",
+        "unconfirmed": "then, unconfirmed",
+        "rel": {"amended_by": "amended from", "replaced_by": "replaced from"},
         "others": "Other communes already citing it", "severity_error": "Errors",
         "severity_warning": "Warnings", "severity_info": "Info", "date": "Date", "as_of": "As of",
         "none": "None",
@@ -562,6 +576,8 @@ def _template(name: str):
 
 
 def _context(audit: Audit, lang: str) -> dict[str, Any]:
+    from .model import location_label
+
     L = LABELS.get(lang, LABELS["vi"])
     used_cats = [c for c in CATEGORIES if any(r.get("counts", {}).get(c) for r in audit.ok_rows)] \
         or list(CATEGORIES)
@@ -570,7 +586,8 @@ def _context(audit: Audit, lang: str) -> dict[str, Any]:
             "categories": used_cats, "status_colour": STATUS_COLOUR,
             "ranked_rows": [by_source[e["source"]] for e in audit.ranking],
             "error_rows": audit.error_rows,
-            "msg_key": "en" if lang == "en" else "vi"}
+            "msg_key": "en" if lang == "en" else "vi",
+            "loc": lambda human: location_label(human, lang)}
 
 
 def render_html(audit: Audit, lang: str = "vi") -> str:
