@@ -14,6 +14,7 @@ and from inline targets in the objectives part ("tối thiểu 80%").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .model import Indicator, Section, Task, Unit
@@ -307,10 +308,22 @@ def split_instructions(ntext: str, text: str) -> list[tuple[str, str]]:
 # ------------------------------------------------------------ main
 
 
+def _items_in(units: list[Unit], items: list[Item], sections: list[Section],
+              roles: tuple[str, ...]) -> Iterator[tuple[Item, Section]]:
+    """(item, its section) for the body items, not headings, in parts of these roles."""
+    section_units = {s.unit for s in sections}
+    end = body_end(units)
+    for it in items:
+        if it.unit in section_units or it.unit >= end:
+            continue
+        sec = section_at(sections, it.unit)
+        if sec is not None and sec.role in roles:
+            yield it, sec
+
+
 def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
                   tables: list[Table]) -> list[Task]:
     tasks: list[Task] = []
-    section_units = {s.unit for s in sections}
 
     def add(text: str, ui: int, source: str, **kw) -> None:
         sec = section_at(sections, ui)
@@ -318,13 +331,7 @@ def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
                           unit=ui, loc=units[ui].loc, source=source,
                           section_title=sec.title if sec else None, **kw))
 
-    end = body_end(units)
-    for it in items:
-        if it.unit in section_units or it.unit >= end:
-            continue
-        sec = section_at(sections, it.unit)
-        if sec is None or sec.role not in ("tasks", "organisation"):
-            continue
+    for it, sec in _items_in(units, items, sections, ("tasks", "organisation")):
         if it.kind == "para" and not _para_is_task(it, sec):
             continue
         text, ntext = it.text, it.ntext
@@ -367,14 +374,7 @@ def extract_statements(units: list[Unit], items: list[Item], sections: list[Sect
     """The items and paragraphs of the purpose and objectives parts (what the
     plan says it aims at), as Task objects with source "objective"."""
     out: list[Task] = []
-    section_units = {s.unit for s in sections}
-    end = body_end(units)
-    for it in items:
-        if it.unit in section_units or it.unit >= end:
-            continue
-        sec = section_at(sections, it.unit)
-        if sec is None or sec.role not in ("purpose", "objectives"):
-            continue
+    for it, sec in _items_in(units, items, sections, ("purpose", "objectives")):
         if len(it.ntext.strip()) < 40 or it.ntext.rstrip().endswith(":"):
             continue
         out.append(Task(id=f"S{len(out) + 1:03d}", text=it.text.strip(), section=sec.id,
