@@ -52,8 +52,10 @@ def read(path: str | Path, max_bytes: int = MAX_BYTES) -> ReadResult:
     if not p.exists():
         raise PlanError("not-found", f"Không tìm thấy tệp: {p}", f"File not found: {p}")
     if p.is_dir():
-        raise PlanError("is-dir", f"Đây là thư mục, không phải tệp kế hoạch: {p}",
-                        f"This is a folder, not a plan file: {p}")
+        raise PlanError("is-dir", f"Đây là thư mục, không phải tệp kế hoạch: {p} "
+                        "(để kiểm tra mọi kế hoạch trong thư mục: plancheck audit).",
+                        f"This is a folder, not a plan file: {p} "
+                        "(to check every plan in a folder: plancheck audit).")
     size = p.stat().st_size
     if size == 0:
         raise PlanError("empty", f"Tệp rỗng: {p.name}", f"The file is empty: {p.name}")
