@@ -1205,10 +1205,9 @@ def check_missing_mandate(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
                 "description": m.description}
         if ms.mentions:
             e = ms.mentions[0]
-            vals["detail"] = (f"Kế hoạch có nêu nội dung này ở phần mục đích, mục tiêu ({e.location}) "
-                              "nhưng chưa giao thành nhiệm vụ.")
-            vals["detail_en"] = (f"The plan names it in its purpose or objectives ({location_label(e.location, 'en')}) "
-                                 "but assigns no task for it.")
+            vals["detail"] = fill(params.get("mentioned_vi", ""), {"location": e.location})
+            vals["detail_en"] = fill(params.get("mentioned_en", ""),
+                                     {"location": location_label(e.location, "en")})
             vals["mentioned_line"] = e.line
         hits.append(Hit(unit=anchor, values=vals, key="mandate:" + m.id))
     return hits
