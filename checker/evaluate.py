@@ -698,17 +698,12 @@ def _adapt_issue(ctx: Ctx, it: dict[str, Any]) -> list[dict[str, Any]]:
             seen.add(c.unit)
             v = dict(vals, date=_vn_date(c.date.iso()), other_date=_vn_date(right),
                      other_line=ref.loc.line)
-            vi, en = [], []
+            # what the rule's notes (check params) may add to the message
             if data.get("catalog_date") == right:
-                vi.append(f"Danh mục văn bản ghi ngày {_vn_date(right)}.")
-                en.append(f"The document catalogue gives {_vn_date(right)}.")
+                v["catalog_date"] = _vn_date(right)
             owner = _undated_parent(ctx, c)
             if owner is not None:
-                d = _vn_date(c.date.iso())
-                vi.append(f"Nếu {d} là ngày của {owner.number} thì cần ghi ngay sau số của văn bản đó.")
-                en.append(f"If {d} is the date of {owner.number}, write it right after that number.")
-            if vi:
-                v["detail"], v["detail_en"] = " ".join(vi), " ".join(en)
+                v["outer_number"] = owner.number
             issue = {"kind": kind, "unit": c.unit, "start": c.start, "end": c.end, "values": v}
             if owner is not None:
                 # more likely a date placed after the nested number than a wrong
@@ -825,6 +820,15 @@ def _vn_date(iso: str | None) -> str:
     return "/".join(reversed(p))
 
 
+def _add_notes(values: dict[str, Any], notes: list[dict[str, Any]]) -> None:
+    """{detail}: the rule's notes (``{when: key, vi: …, en: …}``) whose key
+    the issue carries, filled and joined."""
+    vi = [fill(n.get("vi", ""), values) for n in notes if values.get(n.get("when"))]
+    en = [fill(n.get("en", ""), values) for n in notes if values.get(n.get("when"))]
+    if vi:
+        values["detail"], values["detail_en"] = " ".join(vi), " ".join(en)
+
+
 @check("citation-issue")
 def check_citation_issue(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
     """Consistency problems of the citations, selected by ``issues`` kinds."""
@@ -838,8 +842,10 @@ def check_citation_issue(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
         if key in seen:
             continue
         seen.add(key)
+        values = dict(it.get("values") or {})
+        _add_notes(values, params.get("notes") or [])
         hits.append(Hit(unit=it.get("unit"), ostart=it.get("start"), oend=it.get("end"),
-                        nstart=it.get("nstart"), nend=it.get("nend"), values=dict(it.get("values") or {}),
+                        nstart=it.get("nstart"), nend=it.get("nend"), values=values,
                         severity=it.get("severity")))
     # extra text patterns (e.g. symbols with a missing hyphen) for plans whose
     # citations were not extracted
