@@ -660,8 +660,9 @@ def missing_text(fs: list[Finding], lang: str = "vi") -> str:
     """One comment for the missing mandates placed on one section heading."""
     if len(fs) == 1:
         return comment_text(fs[0], lang)
-    rank = {"info": 1, "warning": 2, "error": 3}
-    worst = max(fs, key=lambda f: rank.get(f.severity, 0)).severity
+    from .evaluate import SEVERITY_RANK
+
+    worst = max(fs, key=lambda f: SEVERITY_RANK.get(f.severity, 0)).severity
     sev = SEVERITY_LABEL.get(lang, SEVERITY_LABEL["vi"]).get(worst, worst.upper())
     en = lang == "en"
     lines = [f"[{sev} · {fs[0].rule}] " + (f"{len(fs)} mandated tasks not found in this part:" if en

@@ -393,18 +393,21 @@ def stale_citations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     if o["source"] != r["source"] and o["source"] not in [x["source"] for x in others]:
                         others.append({"source": o["source"], "commune": o.get("commune")})
             rel = chain[0][1]
-            repl = cat.get(newer[-1])
             out.append({"source": r["source"], "commune": r.get("commune"), "cited": d.get("label"),
                         "doc_id": did, "line": d.get("line"), "location": d.get("location"),
                         "relation": rel.type, "effective": rel.effective,
                         "confidence": rel.confidence,
-                        "replacement": repl.label() if repl else newer[-1], "replacement_id": newer[-1],
+                        "replacement": _label(cat, newer[-1]), "replacement_id": newer[-1],
                         "others": others,
                         "unconfirmed_next": [t for t, _ in full[len(chain):]],
-                        "unconfirmed_labels": [cat.get(t).label() if cat.get(t) else t
-                                               for t, _ in full[len(chain):]]})
+                        "unconfirmed_labels": [_label(cat, t) for t, _ in full[len(chain):]]})
     out.sort(key=lambda e: (-len(e["others"]), e["source"], e["doc_id"]))
     return out
+
+
+def _label(cat: Any, doc_id: str) -> str:
+    doc = cat.get(doc_id)
+    return doc.label() if doc else doc_id
 
 
 def default_cache_dir(out_dir: str | Path) -> Path:
@@ -606,10 +609,13 @@ def _stream(name: str, audit: Audit, lang: str, path: Path) -> None:
             fh.write(piece)
 
 
+_JSON = {"ensure_ascii": False, "indent": 1, "default": str}
+
+
 def render_json(audit: Audit) -> str:
     import json
 
-    return json.dumps(audit.to_dict(), ensure_ascii=False, indent=1, default=str)
+    return json.dumps(audit.to_dict(), **_JSON)
 
 
 def write_json(audit: Audit, path: Path) -> None:
@@ -619,7 +625,7 @@ def write_json(audit: Audit, path: Path) -> None:
     import json
 
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(audit.to_dict(), fh, ensure_ascii=False, indent=1, default=str)
+        json.dump(audit.to_dict(), fh, **_JSON)
         fh.write("\n")
 
 

@@ -149,9 +149,7 @@ def diff_command(old, new, fmt, references, as_of, output, fail_on, lang) -> Non
         Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     else:
         click.echo(text.rstrip("\n"))
-    if fail_on != "never":
-        from .evaluate import SEVERITY_RANK
+    from .evaluate import reaches
 
-        floor = SEVERITY_RANK[fail_on]
-        if any(SEVERITY_RANK.get(f.get("severity"), 0) >= floor for f in d.findings_introduced):
-            sys.exit(1)
+    if any(reaches(f.get("severity"), fail_on) for f in d.findings_introduced):
+        sys.exit(1)

@@ -823,10 +823,10 @@ def _vn_date(iso: str | None) -> str:
 def _add_notes(values: dict[str, Any], notes: list[dict[str, Any]]) -> None:
     """{detail}: the rule's notes (``{when: key, vi: …, en: …}``) whose key
     the issue carries, filled and joined."""
-    vi = [fill(n.get("vi", ""), values) for n in notes if values.get(n.get("when"))]
-    en = [fill(n.get("en", ""), values) for n in notes if values.get(n.get("when"))]
-    if vi:
-        values["detail"], values["detail_en"] = " ".join(vi), " ".join(en)
+    active = [n for n in notes if values.get(n.get("when"))]
+    if active:
+        values["detail"] = " ".join(fill(n.get("vi", ""), values) for n in active)
+        values["detail_en"] = " ".join(fill(n.get("en", ""), values) for n in active)
 
 
 @check("citation-issue")
@@ -1336,15 +1336,14 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
 
+def reaches(severity: str | None, fail_on: str = "error") -> bool:
+    """Whether a finding of ``severity`` fails a run with ``--fail-on``."""
+    if fail_on == "never":
+        return False
+    return SEVERITY_RANK.get(severity or "", 0) >= SEVERITY_RANK.get(fail_on, 3)
+
+
 def exit_code(findings: list[Finding], fail_on: str = "error") -> int:
     """0 when no active finding reaches ``fail_on`` (error|warning|info|never),
     else 1.  Waived and baselined findings never fail a run."""
-    if fail_on == "never":
-        return 0
-    floor = SEVERITY_RANK.get(fail_on, 3)
-    for f in findings:
-        if f.waived:
-            continue
-        if SEVERITY_RANK.get(f.severity, 0) >= floor:
-            return 1
-    return 0
+    return int(any(not f.waived and reaches(f.severity, fail_on) for f in findings))

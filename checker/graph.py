@@ -80,7 +80,8 @@ def build_graph(plans, cat: Catalog | None = None) -> nx.DiGraph:
                 pid, k = f"plan:{Path(plan.source).name}#{k}", k + 1
         h = plan.header
         day, basis = as_of_for(plan)
-        g.add_node(pid, kind="plan", as_of=day.isoformat(), as_of_basis=basis, type=(h.kind or "Kế hoạch").capitalize() if h else "Kế hoạch",
+        g.add_node(pid, kind="plan", as_of=day.isoformat(), as_of_basis=basis,
+                   type=(h.kind or "Kế hoạch").capitalize() if h else "Kế hoạch",
                    number=h.number if h else None, date=h.date.iso() if h and h.date else None,
                    date_lower_bound=h.date_lower_bound if h else None,
                    issuer=h.issuer if h else None, level="plan", title=h.title if h else None,

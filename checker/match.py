@@ -432,7 +432,7 @@ def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
 def _mention(statements: list[Task], set_ids: tuple[str, ...], level: str | None,
              statuses: list[MandateStatus]) -> None:
     """Fill ``mentions`` of the missing mandates from the objectives."""
-    mds, preps, pairs = score_pairs(statements, set_ids, level)
+    _, preps, pairs = score_pairs(statements, set_ids, level)
     best: dict[int, tuple[float, int]] = {}
     for (ti, mi), pr in pairs.items():
         if pr.score >= COVERED and pr.score > best.get(mi, (0.0, 0))[0]:
