@@ -6,11 +6,11 @@
 
 Measures
   (a) extract and check of each seed: cold (a new process running
-      ``python -m checker.cli check SEED --format json``) and warm
+      ``python -m checker.apps.cli check SEED --format json``) and warm
       (in-process, median of --repeats after one warm-up call);
   (b) audit of N generated plans (bench/make_corpus.py; 100, and 1,000
       with --full) with a fresh cache, --jobs workers, as a user runs it:
-      ``python -m checker.cli audit …`` in a new process (start-up, imports
+      ``python -m checker.apps.cli audit …`` in a new process (start-up, imports
       and loading the reference data included);
   (c) the same audit again with nothing changed (all cache hits; every file
       is touched first: the cache is keyed by content, not mtime) and with
@@ -75,7 +75,7 @@ def run_measured(args: list[str], env: dict | None = None) -> tuple[int, str, fl
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        p = subprocess.Popen([sys.executable, "-m", "checker.cli", *args], cwd=ROOT,
+        p = subprocess.Popen([sys.executable, "-m", "checker.apps.cli", *args], cwd=ROOT,
                              stdout=out, stderr=err, env=env)
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0

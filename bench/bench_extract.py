@@ -2,7 +2,7 @@
 
     python bench/bench_extract.py [--seeds DIR] [--repeat N] [--formats txt,docx,pdf]
 
-* cold: wall time of a fresh ``python -m checker.cli extract SEED --format
+* cold: wall time of a fresh ``python -m checker.apps.cli extract SEED --format
   json`` process (interpreter start, imports, reading, structure, output);
 * warm: in this process, after one untimed run, the median of N runs of
   ``read()`` alone, of ``pipeline.extract()`` (read + structure + tasks +
@@ -29,7 +29,7 @@ DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds"
 
 def cold(path: Path) -> tuple[float, int]:
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "checker.cli", "extract", str(path),
+    proc = subprocess.run([sys.executable, "-m", "checker.apps.cli", "extract", str(path),
                            "--format", "json"], cwd=ROOT, capture_output=True)
     return time.perf_counter() - t0, proc.returncode
 
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         extract = None
 
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
-    from checker.citations import extract_citations
+    from checker.cite.citations import extract_citations
 
     header = (f"{'seed':<28} {'fmt':<5} {'KB':>6} {'cold s':>7} {'rc':>3} "
               f"{'read ms':>8} {'extract ms':>11} {'cite ms':>8} {'units':>6} {'tasks':>6} {'cits':>5}")

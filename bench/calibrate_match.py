@@ -1,9 +1,9 @@
-"""Calibrate and measure checker.match.
+"""Calibrate and measure checker.match.matcher.
 
 Prints, for the labelled pairs in tests/data/labelled_pairs.yaml (used to
 tune keywords and thresholds) and tests/data/heldout_pairs.yaml (labelled
 blind afterwards, never tuned on):
-* precision / recall / F1 at the thresholds in checker.match (COVERED: a
+* precision / recall / F1 at the thresholds in checker.match.matcher (COVERED: a
   pair counts as "yes"; COVERED-or-PARTIAL is reported too);
 * a sweep of thresholds, so a change of weights can be re-calibrated;
 and the matching time per plan (seeds in ../shared/seeds, a 40 KB plan made
@@ -39,7 +39,7 @@ def scores(pairs: list[dict]) -> list[float]:
 
     The pairs of one plan are scored together, as match() does, so the
     plan-level topic share applies as it would on the whole plan."""
-    from checker.match import score_pairs
+    from checker.match.matcher import score_pairs
     from checker.model import Location, Task
 
     out = [0.0] * len(pairs)
@@ -75,8 +75,7 @@ def prf(labels: list[bool], preds: list[bool]) -> tuple[float, float, float, int
 
 
 def evaluate(pairs=None, sc=None) -> dict:
-    from checker import match as M
-
+    from checker.match import matcher as M
     pairs = pairs if pairs is not None else load_pairs()
     sc = sc if sc is not None else scores(pairs)
     labels = [p["label"] == "yes" for p in pairs]
@@ -89,7 +88,7 @@ def evaluate(pairs=None, sc=None) -> dict:
 
 
 def timing() -> list[tuple[str, int, int, float, float, float]]:
-    from checker.match import match
+    from checker.match.matcher import match
     from checker.pipeline import extract
 
     rows = []
@@ -135,7 +134,7 @@ def main() -> None:
     ap.add_argument("--errors", action="store_true", help="list misclassified pairs")
     a = ap.parse_args()
     t0 = time.perf_counter()
-    import checker.match  # noqa: F401
+    import checker.match.matcher  # noqa: F401
 
     pairs = load_pairs()
     sc = scores(pairs)
@@ -160,7 +159,7 @@ def main() -> None:
             p, rc, f, *_ = prf(labels, [s >= th for s in sc])
             print(f"  {th:3d}      {p:.3f}     {rc:.3f}   {f:.3f}")
     if a.errors:
-        from checker.match import COVERED
+        from checker.match.matcher import COVERED
 
         print("\nmisclassified at the covered threshold (tuning pairs):")
         for p, s, lab in zip(pairs, sc, labels):

@@ -70,9 +70,9 @@ def finding_key(f: dict) -> tuple:
 
 def expected_findings(path: Path, refs: list[str]) -> list[tuple]:
     """The engine's answer for one file, run alone (the CLI's path)."""
-    from checker.config import Config
+    from checker.judge.config import Config
     from checker.pipeline import check
-    from checker.report import render
+    from checker.render.report import render
 
     result = check(path, references=refs, config=Config())
     data = json.loads(render(result, "json", lang="vi"))
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             base = a.url.rstrip("/")
         else:
-            from checker.serve import BackgroundServer, ResultStore, create_app
+            from checker.apps.serve import BackgroundServer, ResultStore, create_app
 
             server = BackgroundServer(create_app(store=ResultStore(capacity=max(64, n + 8)))).__enter__()
             base = server.url

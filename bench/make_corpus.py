@@ -49,7 +49,7 @@ class Seed:
 
 
 def _commune_names(plan) -> list[str]:
-    from checker.audit import commune_name
+    from checker.apps.audit import commune_name
 
     name = commune_name(plan.header.issuer, plan.header.place, plan.source)
     bare = re.sub(r"^(Xã|Phường|Thị trấn|Đặc khu)\s+", "", name)

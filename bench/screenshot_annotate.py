@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     from builders import build_docx
     from conftest import SEEDS
 
-    from checker.annotate import annotate, read_comments
+    from checker.apps.annotate import annotate, read_comments
 
     seeds = sorted(SEEDS.glob(f"{args.seed}_*.txt"))
     if not seeds:

@@ -61,7 +61,7 @@ def main() -> int:
     import datetime as dt
 
     from checker import pipeline
-    from checker.report import render
+    from checker.render.report import render
 
     plan = find_plan(args.plan)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None

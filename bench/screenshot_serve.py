@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from builders import build_docx
 
-    from checker.serve import BackgroundServer, create_app
+    from checker.apps.serve import BackgroundServer, create_app
 
     a.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="plancheck-shot-") as tmp:

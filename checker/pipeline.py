@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from . import __version__
-from .asof import as_of_for  # noqa: F401  (part of the library API)
-from .errors import PlanError
-from .model import CheckResult, Plan
-from .read import ReadResult, read
-from .structure import build_sections, items_of, parse_header
-from .tasks import extract_indicators, extract_statements, extract_tasks, table_sections, tables_of
+from checker import __version__
+from checker.cite.asof import as_of_for  # noqa: F401  (part of the library API)
+from checker.errors import PlanError
+from checker.model import CheckResult, Plan
+from checker.read import ReadResult, read
+from checker.extract.structure import build_sections, items_of, parse_header
+from checker.extract.tasks import extract_indicators, extract_statements, extract_tasks, table_sections, tables_of
 
 DEFAULT_REFERENCES = ("nq57", "nq71")
 # the Government programme in force on a date: NQ 03/NQ-CP as issued, then
@@ -26,7 +26,7 @@ PROGRAMME_VERSIONS = (("03/NQ-CP@2025", "nq03"), ("71/NQ-CP@2025", "nq71"))
 
 def default_references(day: dt.date) -> list[str]:
     """NQ 57 and the version of the Government programme in force on ``day``."""
-    from .catalog import catalog, to_date
+    from checker.cite.catalog import catalog, to_date
 
     cat = catalog()
     current = None
@@ -64,7 +64,7 @@ def structure(res: ReadResult, source: str) -> Plan:
 
 
 def _add_citations(plan: Plan) -> None:
-    from .citations import as_of_lower_bound, document_list, extract_citations
+    from checker.cite.citations import as_of_lower_bound, document_list, extract_citations
 
     plan.citations = extract_citations(plan.units, plan.header)
     plan.documents = document_list(plan.citations)
@@ -87,11 +87,11 @@ def extract(path: str | Path) -> Plan:
 
 def check(path: str | Path, references: list[str] | None = None, as_of: dt.date | None = None,
           config=None, plan: Plan | None = None, lang: str = "vi") -> CheckResult:
-    from .config import load_config
-    from .evaluate import evaluate
-    from .graph import build_graph
-    from .mandates import load_set
-    from .match import match
+    from checker.judge.config import load_config
+    from checker.judge.engine import evaluate
+    from checker.cite.graph import build_graph
+    from checker.mandates.sets import load_set
+    from checker.match.matcher import match
 
     if plan is None:
         plan = extract(path)

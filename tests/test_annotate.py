@@ -16,7 +16,7 @@ import unicodedata
 import pytest
 
 from builders import build_docx
-from checker.annotate import annotate, map_docx, read_comments
+from checker.apps.annotate import annotate, map_docx, read_comments
 from checker.model import CheckResult, Coverage, Finding
 from checker.read import read
 
@@ -685,7 +685,7 @@ def test_real_findings_on_seeds_and_round_trip(seed_docx, tmp_path):
 def test_cli_annotate(seed_docx, tmp_path):
     from click.testing import CliRunner
 
-    from checker.cmd_annotate import command
+    from checker.apps.cmd_annotate import command
 
     p = seed_docx[-1]
     out = tmp_path / "cli.docx"

@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checker import audit as A
-
-
+from checker.apps import audit as A
 # ---------------------------------------------------------------- helpers
 
 def _row(source: str, commune: str, ratios: dict[str, float], errors: int = 0, docs=None,
@@ -158,7 +156,7 @@ def test_stale_citations_uses_catalogue_relations():
 
 
 def test_cli_exit_2_when_no_plans(tmp_path):
-    from checker.cmd_audit import audit_command
+    from checker.apps.cmd_audit import audit_command
 
     (tmp_path / "empty").mkdir()
     r = CliRunner().invoke(audit_command, [str(tmp_path / "empty"), "--out", str(tmp_path / "o")])
@@ -170,7 +168,7 @@ def test_cli_exit_2_when_no_plans(tmp_path):
 
 
 def test_cli_unknown_reference_is_a_usage_error(tmp_path, seed):
-    from checker.cmd_audit import audit_command
+    from checker.apps.cmd_audit import audit_command
 
     d = tmp_path / "p"
     d.mkdir()
@@ -242,7 +240,7 @@ def test_audit_five_seeds_and_a_corrupt_file(tmp_path, all_seeds):
 
 
 def test_audit_cli_on_seeds(tmp_path, all_seeds):
-    from checker.cmd_audit import audit_command
+    from checker.apps.cmd_audit import audit_command
 
     folder = _folder(tmp_path, all_seeds[:2])
     out = tmp_path / "report"

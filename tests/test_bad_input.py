@@ -298,7 +298,7 @@ def test_text_without_plan_structure_is_read(tmp_path):
 def _cli():
     from click.testing import CliRunner
 
-    from checker.cli import main
+    from checker.apps.cli import main
     return CliRunner(), main
 
 

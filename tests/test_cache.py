@@ -4,9 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from checker import cache as C
-
-
+from checker.apps import cache as C
 def test_key_depends_on_content_data_tool_and_options(tmp_path):
     a = tmp_path / "a.txt"
     b = tmp_path / "b.txt"

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from checker import resources
-from checker.catalog import LEVELS, bodies, catalog, province_map
+from checker.cite.catalog import LEVELS, bodies, catalog, province_map
 from checker.normalize import norm
 
 CONFIDENCE = {"verified", "seed", "belief"}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.citations import (
+from checker.cite.citations import (
     as_of_lower_bound,
     citation_issues,
     document_list,
@@ -16,7 +16,7 @@ from checker.citations import (
 )
 from checker.model import Location, PartialDate, Unit
 from checker.read import finish, read
-from checker.structure import parse_header
+from checker.extract.structure import parse_header
 
 FIX = Path(__file__).parent / "fixtures" / "citations"
 
@@ -532,7 +532,7 @@ def test_subject_of_an_uncatalogued_document(seed):
 
 
 def test_covering_citation():
-    from checker.citations import covering_citation
+    from checker.cite.citations import covering_citation
 
     u = units_of("Căn cứ Kế hoạch số 92/KH-UBND ngày 15/9/2025 của UBND tỉnh Đồng Nai; báo cáo UBND tỉnh Đồng Nai.")
     cs = extract_citations(u)

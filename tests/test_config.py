@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from checker.baseline import apply_baseline, filter_new, load_baseline
-from checker.config import find_config, load_config, read_config
+from checker.judge.baseline import apply_baseline, filter_new, load_baseline
+from checker.judge.config import find_config, load_config, read_config
 from checker.errors import PlanError
 
 PLAN = """ỦY BAN NHÂN DÂN
@@ -95,7 +95,6 @@ def test_bad_config_is_a_plan_error(tmp_path, text):
 
 def test_waivers_and_expiry(tmp_path):
     from checker import pipeline
-
     plan = tmp_path / "p.txt"
     plan.write_text(PLAN, encoding="utf-8")
     res = pipeline.check(str(plan), config=load_config(None))
@@ -120,7 +119,7 @@ def test_baseline_command_and_filter(tmp_path):
     from click.testing import CliRunner
 
     from checker import pipeline
-    from checker.cmd_rules import baseline_command
+    from checker.apps.cmd_rules import baseline_command
 
     plan = tmp_path / "p.txt"
     plan.write_text(PLAN, encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from checker.diff import citation_key, diff_files, diff_results, render
+from checker.apps.diff import citation_key, diff_files, diff_results, render
 from checker.model import (CheckResult, Coverage, Finding, Location, Mandate, MandateStatus, Plan,
                            Section)
 from checker.pipeline import extract
@@ -98,7 +98,7 @@ def test_diff_identical_copy_is_empty(seed, tmp_path):
 
 
 def test_diff_command(seed, tmp_path):
-    from checker.cmd_audit import diff_command
+    from checker.apps.cmd_audit import diff_command
 
     old_path = seed("001")
     new_path, *_ = _edit(old_path, tmp_path, "III.7")
@@ -112,7 +112,7 @@ def test_diff_command(seed, tmp_path):
 def test_diff_fail_on_introduced_findings(seed, tmp_path):
     """--fail-on gates a pull request on what the new version introduces;
     without it diff exits 0 whatever changed."""
-    from checker.cmd_audit import diff_command
+    from checker.apps.cmd_audit import diff_command
 
     old_path = seed("001")
     new_path, *_ = _edit(old_path, tmp_path, "III.7")

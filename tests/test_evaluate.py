@@ -6,11 +6,11 @@ import unicodedata
 
 import pytest
 
-from checker.config import Config, Waiver
-from checker.evaluate import CHECKS, evaluate, exit_code
+from checker.judge.config import Config, Waiver
+from checker.judge.engine import CHECKS, evaluate, exit_code
 from checker.model import CheckResult, Coverage, Finding, Location, Mandate, MandateStatus, Plan, Unit
 from checker.normalize import normalize
-from checker.rulepack import load_rules
+from checker.judge.rulepack import load_rules
 
 RULES = {r.code: r for r in load_rules()}
 
@@ -178,7 +178,6 @@ def test_every_check_kind_is_used_or_aliased():
 
 def _check(path, as_of=None):
     from checker import pipeline
-
     return pipeline.check(str(path), as_of=as_of, config=Config())
 
 

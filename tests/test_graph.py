@@ -13,9 +13,9 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from checker.citations import document_list, extract_citations
-from checker.cmd_graph import command
-from checker.graph import (
+from checker.cite.citations import document_list, extract_citations
+from checker.apps.cmd_graph import command
+from checker.cite.graph import (
     build_graph,
     chain_to,
     draw_svg,

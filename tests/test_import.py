@@ -1,4 +1,4 @@
-"""Importing mandate documents as reference sets (checker.mandates.import_document,
+"""Importing mandate documents as reference sets (checker.mandates.sets.import_document,
 ``plancheck reference import``) on the NQ 57 / NQ 03 transcriptions."""
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from checker.cmd_reference import command
+from checker.apps.cmd_reference import command
 from checker.errors import PlanError
-from checker.mandates import dump_set, import_document, load_set, schema_json
+from checker.mandates.sets import dump_set, import_document, load_set, schema_json
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def test_annex2_keywords_are_extracted(annex2):
 
 
 def test_imported_set_round_trips_and_matches_a_commune_plan(tmp_path, annex2, seed):
-    from checker.match import match
+    from checker.match.matcher import match
     from checker.pipeline import extract
 
     f = tmp_path / "nq03-pl2.yaml"

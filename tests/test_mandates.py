@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from checker.errors import PlanError
-from checker.mandates import (LEVELS, abbreviations, available_sets, load_set, nq57_group_of,
+from checker.mandates.sets import (LEVELS, abbreviations, available_sets, load_set, nq57_group_of,
                               schema_json)
 from checker.normalize import squash
 from checker.resources import read_text

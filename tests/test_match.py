@@ -1,4 +1,4 @@
-"""Coverage of reference mandates by plan tasks (checker.match), the nlp
+"""Coverage of reference mandates by plan tasks (checker.match.matcher), the nlp
 helpers it stands on, and ``plancheck explain``."""
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checker.match import COVERED, PARTIAL, expand_abbreviations, match, pair_score
+from checker.match.matcher import COVERED, PARTIAL, expand_abbreviations, match, pair_score
 from checker.model import Location, Task
-from checker.nlp import find_roles, make_doc, phrase_matcher, syllables, tokens
+from checker.extract.nlp import find_roles, make_doc, phrase_matcher, syllables, tokens
 
 DATA = Path(__file__).resolve().parent / "data"
 OFFTOPIC = DATA / "offtopic_plan.txt"
@@ -301,7 +301,7 @@ def test_matching_time_per_plan(seed):
 # ------------------------------------------------------------ explain
 
 def test_explain_command(seed):
-    from checker.cmd_reference import explain_command
+    from checker.apps.cmd_reference import explain_command
 
     r = CliRunner()
     res = r.invoke(explain_command, [str(seed("000")), "--mandate", "nq57.III.5.06"])
@@ -321,7 +321,7 @@ def test_explain_command(seed):
 def test_a_mandate_named_only_in_the_objectives_stays_missing_with_its_mention(tmp_path):
     """An aim is not a task: the mandate stays missing, and the finding says
     where the plan names it so the reviewer knows what to turn into a task."""
-    from checker.config import Config
+    from checker.judge.config import Config
     from checker.pipeline import check
 
     p = tmp_path / "plan.txt"
@@ -348,7 +348,7 @@ def test_a_mandate_named_only_in_the_objectives_stays_missing_with_its_mention(t
     # a covered mandate gets no mention, and a missing one without an aim neither
     assert status(res.coverage, "nq57.III.1.01").mentions == []
     assert all(not x.mentions for x in res.coverage.mandates if x.mandate.id.startswith("nq57.III.7"))
-    from checker.cmd_reference import explain_command
+    from checker.apps.cmd_reference import explain_command
 
     out = CliRunner().invoke(explain_command, [str(p), "--mandate", "nq71.A2.058"])
     assert out.exit_code == 0, out.output

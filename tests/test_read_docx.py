@@ -246,7 +246,6 @@ def _norm_task(t: str) -> str:
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
 def test_seed_docx_tasks_agree_with_text(seed, tmp_path, prefix):
     from checker import pipeline
-
     if not hasattr(pipeline, "extract"):
         pytest.skip("checker.pipeline.extract is not there yet")
     src = seed(prefix)
@@ -359,7 +358,6 @@ def test_header_and_signature_tables_read_as_paragraphs(tmp_path):
                     reason="checker.pipeline is not there yet")
 def test_header_table_feeds_the_plan_header(tmp_path):
     from checker import pipeline
-
     h_doc = pipeline.extract(_header_and_signature_doc(tmp_path)).header
     h_txt = pipeline.extract(FIX_SAMPLE).header
     assert h_doc.date is not None and h_doc.date.iso() == "2026-04"

@@ -109,7 +109,6 @@ def test_seed_pdf_tasks_agree_with_text(seed, seed_pdf, prefix):
     """The PDF wraps prose over printed lines and draws tables; once the reader
     has joined wrapped lines, the tasks are those of the text version."""
     from checker import pipeline
-
     if not hasattr(pipeline, "extract"):
         pytest.skip("checker.pipeline.extract is not there yet")
     src = seed(prefix)
@@ -167,7 +166,6 @@ def test_two_column_header_feeds_the_plan_header(tmp_path):
     from fpdf import FPDF
 
     from checker import pipeline
-
     sample = Path(__file__).resolve().parent / "fixtures" / "read" / "sample_plan.txt"
     pdf = FPDF()
     pdf.add_font("dv", fname=find_font())

@@ -11,13 +11,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from checker.config import Config
-from checker.report import FORMATS, render, report_data
+from checker.judge.config import Config
+from checker.render.report import FORMATS, render, report_data
 
 
 def _check(path, as_of=None):
     from checker import pipeline
-
     return pipeline.check(str(path), as_of=as_of, config=Config())
 
 
@@ -246,7 +245,7 @@ def test_html_report_screenshot_in_chromium(seed, tmp_path):
 def test_combined_reports_stay_valid(seed, sarif_schema):
     import jsonschema
 
-    from checker.report import combine
+    from checker.render.report import combine
 
     results = [_check(seed("002")), _check(seed("004"))]
     sarif = json.loads(combine([render(r, "sarif") for r in results], "sarif"))

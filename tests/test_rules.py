@@ -14,9 +14,9 @@ from collections import Counter
 import pytest
 import yaml
 
-from checker.config import Config
-from checker.evaluate import CHECKS, evaluate
-from checker.rulepack import CATEGORIES, load_fixtures, load_rules, parse_rule
+from checker.judge.config import Config
+from checker.judge.engine import CHECKS, evaluate
+from checker.judge.rulepack import CATEGORIES, load_fixtures, load_rules, parse_rule
 
 RULES = load_rules()
 CASES = []
@@ -39,7 +39,6 @@ def _lines_of(text: str, needles: list[str]) -> list[int]:
 
 def run_case(code: str, case: dict, tmp_path) -> list:
     from checker import pipeline
-
     rule = next(r for r in RULES if r.code == code)
     path = tmp_path / "plan.txt"
     path.write_text(case["plan"], encoding="utf-8")
@@ -121,7 +120,7 @@ def test_bad_rule_is_a_plan_error():
 def test_rules_command_lists_and_explains():
     from click.testing import CliRunner
 
-    from checker.cmd_rules import rules_command
+    from checker.apps.cmd_rules import rules_command
 
     r = CliRunner().invoke(rules_command, [])
     assert r.exit_code == 0 and "REF001" in r.output and "BODY001" in r.output
@@ -135,7 +134,7 @@ def test_rules_command_lists_and_explains():
 def test_rules_readme_is_up_to_date():
     from pathlib import Path
 
-    from checker.cmd_rules import rules_markdown
+    from checker.apps.cmd_rules import rules_markdown
 
     readme = Path(__file__).resolve().parent.parent / "rules" / "README.md"
     assert readme.read_text(encoding="utf-8") == rules_markdown(), \

@@ -2,7 +2,7 @@
 
 The upload checks (size, content sniffing, empty files, the temporary
 folder) run with the real app; the report tests run the real engine
-(:func:`checker.pipeline.check` + :func:`checker.report.render`) on the seeds.
+(:func:`checker.pipeline.check` + :func:`checker.render.report.render`) on the seeds.
 """
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ import pytest
 
 flask = pytest.importorskip("flask", reason="Flask is not installed (pip install flask)")
 
-from checker import serve  # noqa: E402
+from checker.apps import serve  # noqa: E402
 from checker.errors import PlanError  # noqa: E402
-from checker.serve import ResultStore, create_app, display_name, inject_bar, sniff_upload  # noqa: E402
+from checker.apps.serve import ResultStore, create_app, display_name, inject_bar, sniff_upload  # noqa: E402
 
-ENGINE = ("checker.report", "checker.mandates", "checker.match", "checker.graph", "checker.evaluate")
+ENGINE = ("checker.render.report", "checker.mandates.sets", "checker.match.matcher", "checker.cite.graph", "checker.judge.engine")
 
 
 def engine_ready() -> None:
@@ -293,7 +293,7 @@ def test_seed_004_txt_report_names_nq71(real_client, seed):
 
 
 def test_seed_004_docx_report_same_findings_as_cli(real_client, seed, tmp_path):
-    from checker.config import Config
+    from checker.judge.config import Config
     from checker.pipeline import check
 
     path = seed("004")
@@ -308,14 +308,14 @@ def test_seed_004_docx_report_same_findings_as_cli(real_client, seed, tmp_path):
 
 
 def test_report_page_is_the_report_renderer(real_client, seed):
-    """The page body is checker.report.render's HTML plus the bar, nothing else."""
-    from checker.report import render
+    """The page body is checker.render.report.render's HTML plus the bar, nothing else."""
+    from checker.render.report import render
 
     path = seed("000")
     base, html = check_and_follow(real_client, path.read_bytes(), path.name)
     store_html = real_client.get(base + "/download/html").get_data(as_text=True)
     assert re.sub(r'<div id="plancheck-serve-bar".*?</style>', "", html, flags=re.S) == store_html
-    assert render.__module__ == "checker.report"
+    assert render.__module__ == "checker.render.report"
 
 
 def test_downloads(real_client, seed):
@@ -345,7 +345,7 @@ def test_report_english(real_client, seed):
     # the findings themselves are worded in the page's language (REF001's message has no placeholder)
     import html as _html
 
-    from checker.rulepack import load_rules
+    from checker.judge.rulepack import load_rules
     ref001 = next(r for r in load_rules() if r.code == "REF001")
     assert ref001.message_en in _html.unescape(html)
     assert ref001.message_vi in _html.unescape(vi)
@@ -434,7 +434,7 @@ def test_real_server_413_is_a_page_not_a_reset():
     import urllib.error
     import urllib.request
 
-    from checker.serve import BackgroundServer
+    from checker.apps.serve import BackgroundServer
 
     with BackgroundServer(create_app(max_upload_mb=1)) as srv:
         boundary = "xyzBOUNDARY"
@@ -457,7 +457,7 @@ def test_serve_command_binds_loopback_by_default(tmp_path):
     import time
     import urllib.request
 
-    proc = subprocess.Popen([sys.executable, "-m", "checker.cli", "serve", "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "checker.apps.cli", "serve", "--port", "0"],
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
                             cwd=Path(__file__).resolve().parent.parent)
     try:
@@ -485,7 +485,7 @@ def test_serve_command_binds_loopback_by_default(tmp_path):
 def test_serve_command_help():
     from click.testing import CliRunner
 
-    from checker.cmd_serve import command
+    from checker.apps.cmd_serve import command
 
     out = CliRunner().invoke(command, ["--help"]).output
     for opt in ("--host", "--port", "--max-upload-mb", "--lang"):

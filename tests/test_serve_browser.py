@@ -22,7 +22,7 @@ CHROMIUM = os.environ.get("PLANCHECK_CHROMIUM") or shutil.which("chromium") or "
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage"]
-ENGINE = ("checker.report", "checker.mandates", "checker.match", "checker.graph", "checker.evaluate")
+ENGINE = ("checker.render.report", "checker.mandates.sets", "checker.match.matcher", "checker.cite.graph", "checker.judge.engine")
 
 if not Path(CHROMIUM).exists():
     pytest.skip("Chromium is not installed at /usr/bin/chromium (Debian: apt-get install chromium); "
@@ -34,7 +34,7 @@ pytest.importorskip("flask", reason="Flask is not installed")
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from checker.serve import BackgroundServer, create_app  # noqa: E402
+from checker.apps.serve import BackgroundServer, create_app  # noqa: E402
 
 
 def engine_ready() -> None:

@@ -10,9 +10,9 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import PlanError
-from ..model import Unit
-from ..normalize import display, normalize
+from checker.errors import PlanError
+from checker.model import Unit
+from checker.normalize import display, normalize
 
 MAX_BYTES = 20 * 1024 * 1024  # larger plans are refused (a commune plan is < 1 MB)
 
@@ -69,16 +69,16 @@ def read(path: str | Path, max_bytes: int = MAX_BYTES) -> ReadResult:
     data = p.read_bytes()
     fmt = sniff(data, p.suffix.lower())
     if fmt == "docx":
-        from .word import read_docx
+        from checker.read.word import read_docx
         res = read_docx(data)
     elif fmt == "pdf":
-        from .pdf import read_pdf
+        from checker.read.pdf import read_pdf
         res = read_pdf(data)
     elif fmt in ("doc", "rtf"):
-        from .word import read_legacy_doc
+        from checker.read.word import read_legacy_doc
         res = read_legacy_doc(data, p.name)
     else:
-        from .text import read_text
+        from checker.read.text import read_text
         res = read_text(data, fmt)
     res.sha256 = hashlib.sha256(data).hexdigest()
     finish(res.units)

@@ -17,8 +17,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from ..errors import PlanError
-from .legacy_tables import TCVN3, VNI_FAMILIES, VNI_SINGLE, VNI_TONE_MARKS
+from checker.errors import PlanError
+from checker.read.legacy_tables import TCVN3, VNI_FAMILIES, VNI_SINGLE, VNI_TONE_MARKS
 
 MIN_VALID = 0.85  # share of accented words that must be Vietnamese syllables
 NAMES = {"cp1258": "Windows-1258", "tcvn3": "TCVN3 (ABC)", "vni": "VNI"}

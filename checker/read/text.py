@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from ..model import Location, Unit
-from . import ReadResult
-from .encoding import decode
+from checker.model import Location, Unit
+from checker.read import ReadResult
+from checker.read.encoding import decode
 
 _SEP_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
 

@@ -36,9 +36,9 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 
-from ..errors import PlanError
-from ..model import Location, Unit
-from . import ReadResult
+from checker.errors import PlanError
+from checker.model import Location, Unit
+from checker.read import ReadResult
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % W_NS

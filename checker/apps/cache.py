@@ -1,0 +1,152 @@
+"""Incremental result cache for ``plancheck audit`` (SQLite).
+
+A result is stored under a key made of
+
+* the SHA-256 of the plan file's bytes (not its name or mtime: a copied or
+  touched file with the same content is still a hit),
+* the *data version*: a hash of every YAML/JSON file in the installed
+  ``rules`` and ``reference`` data folders (read through
+  :mod:`checker.resources`, so an installed package and a checkout agree),
+* the tool version (``checker.__version__``),
+* the options that change a result (reference sets, ``--as-of``).
+
+The value is the JSON-able per-plan summary the audit aggregates (see
+:func:`checker.apps.audit.summarize`).  Only the parent process writes: workers
+return summaries and the parent stores them, so parallel workers never
+contend for the database.  The database lives in one file,
+``<cache dir>/results.sqlite``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from checker import resources
+from checker import __version__
+
+SCHEMA_VERSION = 1
+DB_NAME = "results.sqlite"
+_DATA_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def data_version() -> str:
+    """Hash of the rule packs and reference data that are installed now."""
+    h = hashlib.sha256()
+    for folder in ("rules", "reference"):
+        root = resources.data_dir(folder)
+        for path, data in sorted(_data_files(root, folder)):
+            h.update(path.encode("utf-8") + b"\0")
+            h.update(hashlib.sha256(data).digest())
+    return h.hexdigest()[:20]
+
+
+def _data_files(root, prefix: str):
+    """(relative name, bytes) of every data file below ``root``, recursively."""
+    try:
+        entries = list(root.iterdir())
+    except (FileNotFoundError, NotADirectoryError):  # pragma: no cover
+        return
+    for entry in entries:
+        name = f"{prefix}/{entry.name}"
+        if entry.name.startswith((".", "__pycache__")):
+            continue
+        if entry.is_dir():
+            yield from _data_files(entry, name)
+        elif entry.name.endswith(_DATA_SUFFIXES):
+            yield name, entry.read_bytes()
+
+
+def options_key(references: Iterable[str] | None, as_of: Any = None) -> str:
+    refs = ",".join(references) if references else "default"
+    return f"refs={refs};as_of={as_of.isoformat() if hasattr(as_of, 'isoformat') else as_of or ''}"
+
+
+def make_key(content_sha256: str, options: str = "", version: str | None = None,
+             tool_version: str | None = None) -> str:
+    """The cache key of one plan's result."""
+    parts = [content_sha256, version or data_version(), tool_version or __version__, options,
+             str(SCHEMA_VERSION)]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+class ResultCache:
+    """A small key → JSON store.  Open it in the parent process only."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.path = self.folder / DB_NAME
+        self._db = sqlite3.connect(self.path, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, source TEXT, "
+            "sha256 TEXT, created REAL, value TEXT NOT NULL)")
+        self._db.commit()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        row = self._db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            self.misses += 1
+            return None
+        try:
+            value = json.loads(row[0])
+        except ValueError:  # a damaged row is a miss, and is replaced later
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def get_many(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for k in keys:
+            v = self.get(k)
+            if v is not None:
+                out[k] = v
+        return out
+
+    def put(self, key: str, value: dict[str, Any], source: str = "", sha256: str = "") -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO results (key, source, sha256, created, value) VALUES (?, ?, ?, ?, ?)",
+            (key, source, sha256, time.time(), json.dumps(value, ensure_ascii=False)))
+
+    def commit(self) -> None:
+        self._db.commit()
+
+    def __bool__(self) -> bool:  # an empty cache is still a cache
+        return True
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+
+    def clear(self) -> None:
+        self._db.execute("DELETE FROM results")
+        self._db.commit()
+
+    def close(self) -> None:
+        try:
+            self._db.commit()
+        finally:
+            self._db.close()
+
+    def __enter__(self) -> "ResultCache":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,247 @@
+"""The ``plancheck`` command line (click).  Thin: parse options, call
+:mod:`checker.pipeline`, render, choose the exit code.
+
+Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or input
+error (one clear message, never a traceback).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from checker import __version__
+from checker.errors import PlanError
+
+LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+                    help="Ngôn ngữ thông báo / message language.")
+
+
+def fail(err: PlanError, lang: str) -> None:
+    click.echo(("Lỗi: " if lang == "vi" else "Error: ") + err.message(lang), err=True)
+    sys.exit(2)
+
+
+def parse_date(value: str | None, lang: str = "vi") -> dt.date | None:
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    fail(PlanError("bad-date", f"Ngày không hợp lệ: {value} (dùng YYYY-MM-DD hoặc DD/MM/YYYY)",
+                   f"Invalid date: {value} (use YYYY-MM-DD or DD/MM/YYYY)"), lang)
+    return None
+
+
+# commands that live in their own modules, imported only when used
+LAZY = {
+    "graph": ("checker.apps.cmd_graph", "command"),
+    "reference": ("checker.apps.cmd_reference", "command"),
+    "explain": ("checker.apps.cmd_reference", "explain_command"),
+    "rules": ("checker.apps.cmd_rules", "rules_command"),
+    "baseline": ("checker.apps.cmd_rules", "baseline_command"),
+    "audit": ("checker.apps.cmd_audit", "audit_command"),
+    "diff": ("checker.apps.cmd_audit", "diff_command"),
+    "serve": ("checker.apps.cmd_serve", "command"),
+    "annotate": ("checker.apps.cmd_annotate", "command"),
+}
+
+
+class Group(click.Group):
+    """Loads the commands of LAZY on first use, and turns PlanError anywhere
+    in a command into one message and exit 2."""
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(LAZY))
+
+    def get_command(self, ctx, name):
+        cmd = super().get_command(ctx, name)
+        if cmd is not None or name not in LAZY:
+            return cmd
+        import importlib
+
+        mod, attr = LAZY[name]
+        try:
+            return getattr(importlib.import_module(mod), attr)
+        except (ImportError, AttributeError):
+            return None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PlanError as e:
+            lang = "en" if "--lang=en" in sys.argv or ("--lang" in sys.argv and "en" in sys.argv) else "vi"
+            fail(e, lang)
+
+
+@click.group(cls=Group)
+@click.version_option(__version__, prog_name="plancheck")
+def main() -> None:
+    """plancheck — kiểm tra kế hoạch cấp xã thực hiện Nghị quyết 57-NQ/TW.
+
+    Checks Vietnamese commune plans against NQ 57-NQ/TW, the Government
+    programme (NQ 03/NQ-CP as amended by NQ 71/NQ-CP) and provincial plans.
+    """
+
+
+def plan_json(plan) -> dict:
+    return {
+        "source": plan.source,
+        "format": plan.format,
+        "header": plan.header.to_dict(),
+        "sections": [s.to_dict() for s in plan.sections],
+        "tasks": [t.to_dict() for t in plan.tasks],
+        "indicators": [i.to_dict() for i in plan.indicators],
+        "citations": [c.to_dict() for c in plan.citations],
+        "documents": plan.documents,
+        "notes": plan.notes,
+    }
+
+
+def plan_text(plan, lang: str) -> str:
+    vi = lang == "vi"
+    h = plan.header
+    out = []
+    out.append(f"{'Tệp' if vi else 'File'}: {plan.source} ({plan.format})")
+    out.append(f"{'Cơ quan ban hành' if vi else 'Issuer'}: {h.issuer or '—'}")
+    out.append(f"{'Số' if vi else 'Number'}: {h.number or '—'}   "
+               f"{'Địa danh, ngày' if vi else 'Place, date'}: {h.place or '—'}, {h.date.iso() if h.date else '—'}")
+    if h.date_lower_bound:
+        out.append(f"{'Ban hành sau' if vi else 'Issued after'}: {h.date_lower_bound}")
+    out.append(f"{'Loại' if vi else 'Kind'}: {h.kind or '—'} — {h.title or ''}")
+    out.append("")
+    out.append(f"{'Mục' if vi else 'Sections'} ({len(plan.sections)}):")
+    for s in plan.sections:
+        out.append(f"  {'  ' * (s.level - 1)}{s.id}  {s.title[:90]}  [{s.loc.human}]")
+    out.append("")
+    out.append(f"{'Nhiệm vụ' if vi else 'Tasks'} ({len(plan.tasks)}):")
+    for t in plan.tasks:
+        extra = []
+        if t.lead:
+            extra.append(("chủ trì: " if vi else "lead: ") + t.lead)
+        if t.deadline:
+            extra.append(("thời hạn: " if vi else "deadline: ") + t.deadline)
+        out.append(f"  {t.id} [{t.loc.human}] {t.text[:100]}" + (f"  ({'; '.join(extra)})" if extra else ""))
+    out.append("")
+    out.append(f"{'Chỉ tiêu' if vi else 'Indicators'} ({len(plan.indicators)}):")
+    for i in plan.indicators:
+        out.append(f"  [{i.loc.human}] {i.text[:90]} — {i.target or ''} {i.measure or ''}")
+    if plan.citations:
+        out.append("")
+        out.append(f"{'Văn bản được trích dẫn' if vi else 'Citations'} ({len(plan.citations)}):")
+        for c in plan.citations:
+            out.append(f"  [{c.loc.human}] {c.doc_type or ''} {c.number or ''} "
+                       f"{c.date.iso() if c.date else ''} {c.issuer or ''} ({c.role})")
+    return "\n".join(out)
+
+
+@main.command()
+@click.argument("plan", type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None)
+@LANG
+def extract(plan: str, fmt: str, output: str | None, lang: str) -> None:
+    """Đọc kế hoạch và xuất cấu trúc (đầu mục, mục, nhiệm vụ, chỉ tiêu, trích dẫn).
+
+    Read a plan and print its structure: header, sections, tasks, indicators, citations."""
+    from checker.pipeline import extract as do_extract
+
+    try:
+        p = do_extract(plan)
+    except PlanError as e:
+        fail(e, lang)
+        return
+    text = json.dumps(plan_json(p), ensure_ascii=False, indent=2) if fmt == "json" else plan_text(p, lang)
+    if output:
+        Path(output).write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+FORMATS = ["text", "json", "md", "html", "sarif", "junit", "github"]
+
+
+def split_refs(values: tuple[str, ...]) -> list[str] | None:
+    refs = [r.strip() for v in values for r in v.split(",") if r.strip()]
+    return refs or None
+
+
+@main.command()
+@click.argument("plans", nargs=-1, required=True, type=click.Path())
+@click.option("--reference", "-r", "references", multiple=True,
+              help="Bộ tham chiếu, ví dụ nq57,nq71 / reference sets (comma-separated).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Ghi báo cáo vào tệp / write the report to a file.")
+@click.option("--as-of", "as_of", default=None, help="Ngày đối chiếu (YYYY-MM-DD) / judge the plan as of this date.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
+              show_default=True, help="Mức phát hiện làm lệnh trả mã 1 / lowest severity that fails.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Tệp cấu hình plancheck.toml / config file (default: found upward from the plan).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), default=None,
+              help="Tệp baseline: chỉ báo phát hiện mới / report only findings not in this baseline.")
+@click.option("--color/--no-color", default=None, help="Tô màu kết quả / colour the terminal output.")
+@LANG
+def check(plans, references, fmt, output, as_of, fail_on, config_path, baseline_path, color, lang) -> None:
+    """Kiểm tra kế hoạch: độ bao phủ nhiệm vụ, văn bản hết hiệu lực, cơ quan không còn tồn tại…
+
+    Check plans: mandate coverage, outdated references, abolished bodies,
+    inconsistencies, incomplete tasks. Exit 0 clean, 1 findings at or above
+    --fail-on, 2 usage or input error."""
+    from checker import pipeline
+    from checker.judge.config import load_config
+    from checker.render.report import exit_code, render
+
+    day = parse_date(as_of, lang)
+    refs = split_refs(references)
+    results, failed = [], False
+    for path in plans:
+        try:
+            cfg = load_config(Path(path), explicit=Path(config_path) if config_path else None)
+            res = pipeline.check(path, references=refs, as_of=day, config=cfg, lang=lang)
+        except PlanError as e:
+            click.echo(f"{path}: " + ("Lỗi: " if lang == "vi" else "Error: ") + e.message(lang), err=True)
+            failed = True
+            continue
+        if baseline_path:
+            from checker.judge.baseline import filter_new, load_baseline
+
+            res.findings = filter_new(res.findings, load_baseline(Path(baseline_path)))
+        results.append(res)
+    if results:
+        text = combine([render(r, fmt, lang=lang, color=color if not output else False) for r in results], fmt)
+        if output:
+            Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        else:
+            click.echo(text)
+    if failed:
+        sys.exit(2)
+    sys.exit(max((exit_code(r.findings, fail_on) for r in results), default=0))
+
+
+def combine(parts: list[str], fmt: str) -> str:
+    """One report for several plans: JSON as a list, SARIF as one run."""
+    if len(parts) == 1:
+        return parts[0]
+    if fmt == "json":
+        return json.dumps([json.loads(p) for p in parts], ensure_ascii=False, indent=2)
+    if fmt == "sarif":
+        docs = [json.loads(p) for p in parts]
+        first = docs[0]
+        for d in docs[1:]:
+            first["runs"][0]["results"].extend(d["runs"][0]["results"])
+            known = {r["id"] for r in first["runs"][0]["tool"]["driver"].get("rules", [])}
+            for r in d["runs"][0]["tool"]["driver"].get("rules", []):
+                if r["id"] not in known:
+                    first["runs"][0]["tool"]["driver"].setdefault("rules", []).append(r)
+        return json.dumps(first, ensure_ascii=False, indent=2)
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,216 @@
+"""Project configuration: ``plancheck.toml`` or ``[tool.plancheck]``.
+
+Looked for from the plan's folder upward; the first ``plancheck.toml``, or
+the first ``pyproject.toml`` that has a ``[tool.plancheck]`` table, wins.
+
+    references = ["nq57", "nq71"]
+    as_of = "2026-01-01"
+    fail_on = "warning"
+    baseline = "plancheck-baseline.json"   # relative to the config file
+    disable = ["TSK002"]                    # rule codes or categories
+    [severity]
+    STR001 = "info"
+    [[waivers]]
+    finding = "3f2a…"   # a fingerprint, or: mandate = "nq57.III.6.a", or: rule = "TSK001"
+    reason = "Xã không có doanh nghiệp công nghệ"
+    approver = "Chủ tịch UBND xã"
+    expires = "2026-12-31"
+"""
+from __future__ import annotations
+
+import datetime as dt
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker.errors import PlanError
+from checker.model import Finding
+
+_SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class Waiver:
+    reason: str
+    approver: str = ""
+    expires: dt.date | None = None
+    finding: str | None = None  # fingerprint
+    mandate: str | None = None  # mandate id
+    rule: str | None = None  # a whole rule
+
+    def active(self, today: dt.date) -> bool:
+        return self.expires is None or today <= self.expires
+
+    # read like a mapping too ({mandate, reason, approver, expires}), as the matcher does
+    def get(self, key: str, default: Any = None) -> Any:
+        value = getattr(self, key, None)
+        if key == "expires" and value is not None:
+            return value.isoformat()
+        return default if value is None else value
+
+    def __getitem__(self, key: str) -> Any:
+        if not hasattr(self, key):
+            raise KeyError(key)
+        return self.get(key)
+
+    def label(self) -> str:
+        s = self.reason
+        if self.approver:
+            s += f" ({self.approver})"
+        if self.expires:
+            s += f" — {self.expires.isoformat()}"
+        return s
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    references: list[str] | None = None
+    as_of: dt.date | None = None
+    fail_on: str | None = None
+    disabled: set[str] = field(default_factory=set)
+    severity: dict[str, str] = field(default_factory=dict)
+    waivers: list[Waiver] = field(default_factory=list)
+    baseline: Path | None = None
+    expired: list[Waiver] = field(default_factory=list)
+
+    def mandate_waiver(self, mandate_id: str, today: dt.date | None = None) -> Waiver | None:
+        today = today or dt.date.today()
+        for w in self.waivers:
+            if w.mandate == mandate_id and w.active(today):
+                return w
+        return None
+
+    def apply(self, findings: list[Finding], as_of: dt.date | None = None,
+              today: dt.date | None = None) -> None:
+        """Severity overrides, waivers (while not expired) and the baseline.
+
+        Expiry is judged against today's date, not the plan's as-of date:
+        a waiver is an approval that runs out in real time.
+        """
+        today = today or dt.date.today()
+        for f in findings:
+            sev = self.severity.get(f.rule) or self.severity.get(f.category)
+            if sev:
+                f.severity = sev
+            for w in self.waivers:
+                hit = (w.finding and (f.fingerprint == w.finding or
+                                      (f.fingerprint or "").split("#")[0] == w.finding)) \
+                    or (w.rule and f.rule == w.rule) \
+                    or (w.mandate and f.data.get("mandate") == w.mandate)
+                if not hit:
+                    continue
+                if w.active(today):
+                    f.waived = w.label()
+                    f.data["waiver"] = {"reason": w.reason, "approver": w.approver,
+                                        "expires": w.expires.isoformat() if w.expires else None}
+                else:
+                    f.data["waiver_expired"] = w.expires.isoformat() if w.expires else ""
+                break
+        if self.baseline is not None:
+            from checker.judge.baseline import apply_baseline, load_baseline
+
+            apply_baseline(findings, load_baseline(self.baseline))
+
+
+def _bad(path: Path, vi: str, en: str) -> PlanError:
+    return PlanError("config", f"Tệp cấu hình {path}: {vi}", f"Config file {path}: {en}")
+
+
+def _date(v: Any, path: Path, what: str) -> dt.date | None:
+    if v in (None, ""):
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v))
+    except ValueError:
+        raise _bad(path, f"{what} '{v}' không phải ngày YYYY-MM-DD", f"{what} '{v}' is not a YYYY-MM-DD date")
+
+
+def parse_config(data: dict[str, Any], path: Path) -> Config:
+    cfg = Config(path=path)
+    refs = data.get("references")
+    if refs is not None:
+        cfg.references = [refs] if isinstance(refs, str) else [str(r) for r in refs]
+    cfg.as_of = _date(data.get("as_of"), path, "as_of")
+    fo = data.get("fail_on")
+    if fo is not None:
+        if fo not in (*_SEVERITIES, "never"):
+            raise _bad(path, f"fail_on '{fo}' không hợp lệ", f"invalid fail_on '{fo}'")
+        cfg.fail_on = fo
+    dis = data.get("disable", data.get("disabled", []))
+    cfg.disabled = {str(x) for x in ([dis] if isinstance(dis, str) else dis)}
+    for code, sev in (data.get("severity") or {}).items():
+        if sev not in _SEVERITIES:
+            raise _bad(path, f"mức '{sev}' của {code} không hợp lệ", f"invalid severity '{sev}' for {code}")
+        cfg.severity[str(code)] = sev
+    for i, w in enumerate(data.get("waivers") or []):
+        if not isinstance(w, dict):
+            raise _bad(path, f"miễn trừ thứ {i + 1} không hợp lệ", f"waiver {i + 1} is not a table")
+        targets = [k for k in ("finding", "mandate", "rule") if w.get(k)]
+        if len(targets) != 1:
+            raise _bad(path, f"miễn trừ thứ {i + 1} phải ghi đúng một trong finding/mandate/rule",
+                       f"waiver {i + 1} needs exactly one of finding/mandate/rule")
+        if not w.get("reason"):
+            raise _bad(path, f"miễn trừ thứ {i + 1} phải có lý do (reason)",
+                       f"waiver {i + 1} needs a reason")
+        waiver = Waiver(reason=str(w["reason"]), approver=str(w.get("approver", "")),
+                        expires=_date(w.get("expires"), path, "expires"),
+                        finding=w.get("finding"), mandate=w.get("mandate"), rule=w.get("rule"))
+        cfg.waivers.append(waiver)
+    if data.get("baseline"):
+        cfg.baseline = (path.parent / str(data["baseline"])).resolve()
+    return cfg
+
+
+def read_config(path: str | Path) -> Config:
+    p = Path(path)
+    try:
+        with p.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise PlanError("config", f"Không tìm thấy tệp cấu hình {p}", f"Config file {p} not found")
+    except tomllib.TOMLDecodeError as e:
+        raise _bad(p, f"không đúng cú pháp TOML ({e})", f"not valid TOML ({e})")
+    if p.name == "pyproject.toml":
+        data = (data.get("tool") or {}).get("plancheck") or {}
+    return parse_config(data, p)
+
+
+def find_config(start: str | Path) -> Path | None:
+    """The config file that governs ``start`` (a plan file or a folder)."""
+    p = Path(start).resolve()
+    folder = p if p.is_dir() else p.parent
+    for d in (folder, *folder.parents):
+        cand = d / "plancheck.toml"
+        if cand.is_file():
+            return cand
+        py = d / "pyproject.toml"
+        if py.is_file():
+            try:
+                with py.open("rb") as fh:
+                    data = tomllib.load(fh)
+            except (OSError, tomllib.TOMLDecodeError):
+                continue
+            if "plancheck" in (data.get("tool") or {}):
+                return py
+    return None
+
+
+def load_config(plan_path: str | Path | None = None, explicit: str | Path | None = None) -> Config:
+    """The configuration for a plan: ``explicit`` if given, else found
+    upward from the plan, else the empty default."""
+    if explicit:
+        return read_config(explicit)
+    if plan_path:
+        found = find_config(plan_path)
+        if found:
+            return read_config(found)
+    return Config()
