@@ -110,3 +110,11 @@ def check(path: str | Path, references: list[str] | None = None, as_of: dt.date 
     result.graph = build_graph([plan])
     result.findings = evaluate(result, config=cfg, lang=lang)
     return result
+
+
+def import_reference(path: str | Path, set_id: str, title: str | None = None) -> dict:
+    """Turn a mandate document into a reference set (see
+    :func:`checker.mandates.sets.import_document`), read with this pipeline's extractor."""
+    from checker.mandates.sets import import_document
+
+    return import_document(path, set_id, title, extract=extract)

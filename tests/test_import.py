@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from checker.apps.cmd_reference import command
 from checker.errors import PlanError
-from checker.mandates.sets import dump_set, import_document, load_set, schema_json
+from checker import pipeline
+from checker.mandates.sets import dump_set, load_set, schema_json
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def annex2(request):
     p = REFTEXTS / "nq03-nq-cp-2025-annex2-tasks.md"
     if not p.exists():
         pytest.skip("../shared/reference-texts/nq03-nq-cp-2025-annex2-tasks.md is absent")
-    return import_document(p, "nq03-pl2")
+    return pipeline.import_reference(p, "nq03-pl2")
 
 
 def test_annex2_gives_about_140_mandates_with_leads_and_deadlines(annex2):
@@ -86,7 +87,7 @@ def test_imported_set_round_trips_and_matches_a_commune_plan(tmp_path, annex2, s
 
 
 def test_annex1_gives_about_41_targets(reftext):
-    d = import_document(reftext("nq03-nq-cp-2025-annex1-targets.md"), "nq03-pl1")
+    d = pipeline.import_reference(reftext("nq03-nq-cp-2025-annex1-targets.md"), "nq03-pl1")
     jsonschema.validate(d, schema_json())
     ts = d["targets"]
     top = [t for t in ts if re.fullmatch(r"nq03-pl1\.t\d+", t["id"])]
@@ -101,7 +102,7 @@ def test_annex1_gives_about_41_targets(reftext):
 
 
 def test_programme_imports_with_groups(reftext):
-    d = import_document(reftext("nq03-nq-cp-2025-programme.md"), "nq03-ct")
+    d = pipeline.import_reference(reftext("nq03-nq-cp-2025-programme.md"), "nq03-ct")
     jsonschema.validate(d, schema_json())
     groups = Counter(m["group"] for m in d["mandates"])
     assert len(d["mandates"]) >= 90
@@ -110,7 +111,7 @@ def test_programme_imports_with_groups(reftext):
 
 
 def test_nq57_imports_as_a_valid_set(reftext):
-    d = import_document(reftext("nq57-nq-tw-2024.md"), "nq57-ban-chep")
+    d = pipeline.import_reference(reftext("nq57-nq-tw-2024.md"), "nq57-ban-chep")
     jsonschema.validate(d, schema_json())
     assert len(d["mandates"]) >= 10
 
@@ -119,9 +120,9 @@ def test_import_bad_id_and_empty_file(tmp_path):
     p = tmp_path / "x.txt"
     p.write_text("Không có gì ở đây.\n", encoding="utf-8")
     with pytest.raises(PlanError):
-        import_document(p, "Bad Id!")
+        pipeline.import_reference(p, "Bad Id!")
     with pytest.raises(PlanError):
-        import_document(p, "ok-id")
+        pipeline.import_reference(p, "ok-id")
 
 
 def test_cli_reference_import_list_show(tmp_path, reftext):

@@ -41,10 +41,11 @@ def command() -> None:
               help="Ghi YAML ra tệp (mặc định: in ra màn hình) / write YAML to FILE.")
 @LANG
 def import_cmd(doc: str, set_id: str, title: str | None, output: str | None, lang: str) -> None:
-    from checker.mandates.sets import dump_set, import_document
+    from checker.mandates.sets import dump_set
+    from checker.pipeline import import_reference
 
     try:
-        data = import_document(doc, set_id, title=title)
+        data = import_reference(doc, set_id, title=title)
     except PlanError as e:
         _fail(e, lang)
         return

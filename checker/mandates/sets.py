@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -409,14 +409,18 @@ def _target_from_indicator(ind, set_id: str, n: int, group_of, plan=None) -> dic
     return t
 
 
-def import_document(path: str | Path, set_id: str, title: str | None = None) -> dict[str, Any]:
+def import_document(path: str | Path, set_id: str, title: str | None = None, *,
+                    extract: Callable[[str | Path], Any]) -> dict[str, Any]:
     """Turn a mandate document into a reference set (a dict that validates
     against reference/mandate-set.schema.json; dump it with :func:`dump_set`).
 
     Tasks become mandates (lead, partners, product, deadline kept; keywords
     extracted automatically), indicators become targets, and each task's
-    section title is mapped onto the NQ 57 groups."""
-    from checker.pipeline import extract
+    section title is mapped onto the NQ 57 groups.
+
+    ``extract`` reads the document into a Plan (the pipeline's extractor,
+    :func:`checker.pipeline.import_reference` passes it): this stage sits
+    below the pipeline and never calls it."""
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", set_id or ""):
         raise _bad("reference-id", f"Mã bộ tham chiếu không hợp lệ: '{set_id}' (chỉ dùng chữ thường, số, '-', '_')",

@@ -7,22 +7,16 @@ size limits, and returns a :class:`ReadResult`.  Each reader module exposes
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.errors import PlanError
 from checker.model import Unit
 from checker.normalize import display, normalize
+from checker.read.result import ReadResult
+
+__all__ = ["MAX_BYTES", "ReadResult", "finish", "read", "sniff"]
 
 MAX_BYTES = 20 * 1024 * 1024  # larger plans are refused (a commune plan is < 1 MB)
-
-
-@dataclass
-class ReadResult:
-    units: list[Unit]
-    format: str  # txt | md | docx | pdf | doc
-    notes: list[str] = field(default_factory=list)
-    sha256: str = ""
 
 
 def sniff(data: bytes, suffix: str) -> str:

@@ -33,7 +33,7 @@ from collections import Counter
 
 from checker.errors import PlanError
 from checker.model import Location, Unit
-from checker.read import ReadResult
+from checker.read.result import ReadResult
 
 MARGIN = 0.08  # top/bottom share of the page where running headers live
 _PAGE_NO = re.compile(r"^\s*(?:-\s*)?(?:trang|page)?\s*\d{1,4}\s*(?:/\s*\d{1,4})?(?:\s*-)?\s*$",

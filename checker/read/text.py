@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from checker.model import Location, Unit
-from checker.read import ReadResult
+from checker.read.result import ReadResult
 from checker.read.encoding import decode
 
 _SEP_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 from checker.errors import PlanError
 from checker.model import Location, Unit
-from checker.read import ReadResult
+from checker.read.result import ReadResult
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % W_NS
