@@ -37,9 +37,15 @@ def main_(dest: Path) -> None:
         res = runner.invoke(main, ["extract", str(plan)])
         (dest / f"{plan.stem}.extract.json").write_text(stamp.sub("timestamp=\"\"", f"exit={res.exit_code}\n{res.output}"),
                                                         encoding="utf-8")
-        res = runner.invoke(main, ["graph", str(plan), "--format", "json"])
-        (dest / f"{plan.stem}.graph.json").write_text(stamp.sub("timestamp=\"\"", f"exit={res.exit_code}\n{res.output}"),
-                                                      encoding="utf-8")
+        for gfmt in ("json", "graphml", "dot", "html", "svg"):
+            res = runner.invoke(main, ["graph", str(plan), "--format", gfmt])
+            (dest / f"{plan.stem}.graph.{gfmt}").write_text(f"exit={res.exit_code}\n{res.output}",
+                                                            encoding="utf-8")
+        res = runner.invoke(main, ["extract", str(plan), "--format", "json"])
+        (dest / f"{plan.stem}.extract-json.json").write_text(f"exit={res.exit_code}\n{res.output}",
+                                                             encoding="utf-8")
+    res = runner.invoke(main, ["graph", *[str(p) for p in plans()], "--format", "html"])
+    (dest / "ALL.graph.html").write_text(f"exit={res.exit_code}\n{res.output}", encoding="utf-8")
     # several plans in one report
     all_ = [str(p) for p in plans()]
     for fmt in FORMATS:
