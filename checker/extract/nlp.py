@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
+import yaml
+
 from checker.normalize import fold, norm
+from checker.resources import data_dir
 
 _SYL = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -72,6 +75,12 @@ def key(phrase: str) -> str:
 
 
 # ------------------------------------------------------------ spaCy
+# The PhraseMatcher below is a dictionary lookup of phrases over syllable
+# tokens (keywords of the reference sets); a Python dict of n-grams would do
+# the same.  It is kept because one Matcher finds every phrase of a set in one
+# pass over a task, and the same Vocab serves the token patterns of
+# checker/extract/phrases.py (rules/patterns/*.yaml), where spaCy's Matcher does
+# what regexes do badly: optional word groups, token classes, longest match.
 
 @lru_cache(maxsize=1)
 def vocab():
@@ -129,24 +138,10 @@ def cached_phrase_matcher(phrases: tuple[str, ...]) -> Phrases:
 
 # ------------------------------------------------------------ lead / partners
 
-# first words of a unit name (folded)
-_UNIT_HEADS = [
-    "phong", "van phong", "trung tam", "cong an", "ban chi huy", "ban", "ubnd", "uy ban",
-    "hoi dong", "so", "bo", "dai", "tram", "hoi", "doan", "cac", "truong", "mat tran",
-    "to cong nghe so", "to giup viec", "to dan pho", "to cong tac", "to chuc chinh tri",
-    "ubmttq", "chi nhanh", "buu dien", "ngan hang", "quan su", "dang uy", "thuong truc",
-    "chu tich", "pho chu tich", "cong chuc", "bch", "vien", "cuc", "chi cuc", "tinh", "xa",
-    "huyen", "thon", "ap", "nganh", "khu pho", "hop tac xa", "doanh nghiep", "vtv", "vov", "ttxvn",
-    "chinh phu", "thu tuong", "van phong chinh phu", "ngan hang nha nuoc", "to cong nghe so",
-]
-# words that end a list of partners (the action begins)
-_ACTION = [
-    "trien khai", "thuc hien", "to chuc", "xay dung", "tham muu", "theo doi", "huong dan",
-    "ra soat", "don doc", "kiem tra", "tuyen truyen", "de xuat", "bao cao", "tong hop",
-    "cung cap", "ho tro", "van dong", "dam bao", "bao dam", "nang cao", "day manh", "phat trien",
-    "quan ly", "xu ly", "cap nhat", "danh gia", "giai quyet", "de", "nham", "trong",
-    "tai", "ve viec", "dinh ky", "thuong xuyen", "ban hanh", "trinh", "lua chon",
-]
+_ROLES = yaml.load(data_dir("rules").joinpath("patterns", "roles.yaml").read_text(encoding="utf-8"),
+                   Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+_UNIT_HEADS: list[str] = _ROLES["unit_heads"]  # first words of a unit name (folded)
+_ACTION: list[str] = _ROLES["action_words"]  # words that end a list of partners
 _ACTION_SET = frozenset(_ACTION)
 _TRIGGER_LEAD = ("chu tri",)
 _TRIGGER_PARTNER = ("phoi hop voi", "phoi hop cung", "phoi hop")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from checker.model import Indicator, Section, Task, Unit
 from checker.normalize import display, fold
+from checker.extract import phrases
 from checker.extract.structure import Item, section_at
 
 # ------------------------------------------------------------ tables
@@ -168,12 +169,6 @@ _LEAD = re.compile(
 )
 _PARTNERS = re.compile(r"phối hợp (?:với )?(?P<p>[^.;:]{3,160})")
 _GIAO = re.compile(r"^[Gg]iao (?P<lead>[^,;.:]{3,70}?)(?: chủ trì| thực hiện| tham mưu|,)")
-_DEADLINE = re.compile(
-    r"(?:(?:hoàn thành |thực hiện )?(?:trước|trong|chậm nhất|đến hết|từ)\s+(?:ngày\s+\d{1,2}/\d{1,2}(?:/\d{4})?|tháng\s+\d{1,2}(?:/\d{4})?|quý\s+[IV]{1,3}(?:/\d{4}|\s+năm\s+\d{4})?|năm\s+\d{4}))"
-    r"|thường xuyên|hằng năm|hàng năm|định kỳ hằng (?:tháng|quý|năm)",
-    re.I,
-)
-_PRODUCT = re.compile(r"(?:sản phẩm|kết quả)\s*:\s*(?P<p>[^;.]{3,120})", re.I)
 
 
 def roles_in(text: str, shown: str | None = None) -> tuple[str | None, list[str]]:
@@ -214,9 +209,29 @@ def _shown_part(text: str, shown: str, part: str | None) -> str | None:
 
 
 def deadline_in(text: str, shown: str | None = None) -> str | None:
+    """The deadline a task names ("trước ngày 30/6/2026", "trong quý II năm 2026",
+    "hằng năm"): the DEADLINE patterns of ``rules/patterns/task-phrases.yaml``."""
     shown = shown if shown is not None and len(shown) == len(text) else text
-    m = _DEADLINE.search(text)
-    return shown[m.start():m.end()].strip() if m else None
+    span = phrases.find(text, "DEADLINE")
+    return shown[span[0]:span[1]].strip() if span else None
+
+
+_PRODUCT_END = re.compile(r"[;.]")
+
+
+def product_in(text: str, shown: str | None = None) -> str | None:
+    """The product a task announces after "Sản phẩm:" / "Kết quả:" (the
+    PRODUCT_CUE patterns), up to the end of the clause (3–120 characters)."""
+    shown = shown if shown is not None and len(shown) == len(text) else text
+    for label, _, end in phrases.find_all(text):
+        if label != "PRODUCT_CUE":
+            continue
+        start = end + (len(text[end:]) - len(text[end:].lstrip()))
+        stop = _PRODUCT_END.search(text, start)
+        stop = min(stop.start() if stop else len(text), start + 120)
+        if stop - start >= 3:
+            return shown[start:stop].strip()
+    return None
 
 
 _INTRO = re.compile(r"^(Trong (thời gian|năm) tới|Trên cơ sở|Trên đây|Để |Căn cứ|Nhằm |Với |Trong quá trình)", re.I)
@@ -343,9 +358,9 @@ def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
             continue
         for ntext, text in split_instructions(ntext, text):
             lead, partners = roles_in(ntext, text)
-            m = _PRODUCT.search(ntext)
+
             add(text, it.unit, "prose", lead=lead, partners=partners,
-                deadline=deadline_in(ntext, text), product=text[m.start("p"):m.end("p")].strip() if m else None)
+                deadline=deadline_in(ntext, text), product=product_in(ntext, text))
     # organisation headings that carry their duty in the heading itself
     for s in sections:
         if s.role == "organisation" and s.level > 1 and ":" in s.title:
