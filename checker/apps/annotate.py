@@ -109,7 +109,7 @@ def _leaf_text(el) -> str | None:
 
 
 def _skip_tags() -> set:
-    from checker.read.word import SKIPPED_TAGS
+    from checker.read.word_xml import SKIPPED_TAGS
 
     return SKIPPED_TAGS
 
@@ -156,7 +156,8 @@ def map_docx(doc, units: list[Unit]) -> dict[int, UnitMap]:
     cells and paragraph text.  A unit whose rebuilt text differs from its
     ``text`` is marked ``exact=False``.
     """
-    from checker.read.word import body_items, table_rows, para_text
+    from checker.read.word_tables import table_rows
+    from checker.read.word_xml import body_items, para_text
 
     body_units = [u for u in units if u.kind in ("para", "row")]
     maps: dict[int, UnitMap] = {}
@@ -234,7 +235,7 @@ def _map_footnotes(doc, units: list[Unit], maps: dict[int, UnitMap]) -> None:
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from lxml import etree
 
-    from checker.read.word import para_text
+    from checker.read.word_xml import para_text
 
     part = next((r.target_part for r in doc.part.rels.values()
                  if r.reltype == RT.FOOTNOTES and not r.is_external), None)
@@ -259,7 +260,7 @@ def _map_footnotes(doc, units: list[Unit], maps: dict[int, UnitMap]) -> None:
 
 def _is_layout_table(tbl) -> bool:
     try:
-        from checker.read.word import is_layout_table
+        from checker.read.word_tables import is_layout_table
     except ImportError:  # a reader without layout tables
         return False
     return is_layout_table(tbl)
@@ -280,7 +281,7 @@ def _row_tcs(tr) -> list[Any]:
 def _row_cell_paragraphs(tr) -> list[list[Any]]:
     """Per cell of the reader's row (grid-span fillers and merged-below parts
     are empty lists): the ``w:p`` elements whose text the reader joined."""
-    from checker.read.word import MC_FALLBACK, int_attr
+    from checker.read.word_xml import MC_FALLBACK, int_attr
 
     out: list[list[Any]] = []
     for tc in _row_tcs(tr):
@@ -314,7 +315,7 @@ def _row_cell_paragraphs(tr) -> list[list[Any]]:
 def _cell_join(ps: list[Any]) -> tuple[str, list[Segment]]:
     """The reader's cell text (stripped paragraph texts joined by a space)
     and a segment per paragraph, offsets relative to the cell."""
-    from checker.read.word import para_text
+    from checker.read.word_xml import para_text
 
     parts: list[str] = []
     segs: list[Segment] = []
@@ -913,7 +914,7 @@ def _converted_legacy(src: Path, plan: Plan):
 
     import docx
 
-    from checker.read.word import find_soffice
+    from checker.read.legacy import find_soffice
 
     exe = find_soffice()
     if exe is None:
