@@ -99,7 +99,7 @@ def _set_num(paragraph, num_id: str, ilvl: int) -> None:
 
 
 def _label_value(ilvl: int, label: str) -> int:
-    from checker.read.word import letters, roman
+    from checker.read.word_lists import letters, roman
 
     if ilvl == 0:
         for n in range(1, 40):

@@ -14,7 +14,7 @@ import pytest
 from builders import build_docx, build_pdf, find_font
 from checker.errors import PlanError
 from checker.read import read
-from checker.read.word import find_soffice
+from checker.read.legacy import find_soffice
 
 PLAN = "KẾ HOẠCH\nI. NHIỆM VỤ\n1. Tuyên truyền về chuyển đổi số cho người dân trong xã."
 

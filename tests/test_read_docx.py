@@ -10,7 +10,7 @@ import pytest
 
 from builders import build_docx, unit_stream
 from checker.read import read
-from checker.read.word import letters, roman
+from checker.read.word_lists import letters, roman
 
 docx = pytest.importorskip("docx")
 

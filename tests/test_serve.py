@@ -19,6 +19,7 @@ flask = pytest.importorskip("flask", reason="Flask is not installed (pip install
 
 from checker.apps import serve  # noqa: E402
 from checker.errors import PlanError  # noqa: E402
+from markupsafe import Markup  # noqa: E402
 from checker.apps.serve import ResultStore, create_app, display_name, inject_bar, sniff_upload  # noqa: E402
 
 ENGINE = ("checker.render.report", "checker.mandates.sets", "checker.match.matcher", "checker.cite.graph", "checker.judge.engine")
@@ -244,7 +245,7 @@ def test_display_name_and_sniff():
 
 def test_inject_bar_keeps_report():
     html = "<!DOCTYPE html><html><head></head><body class='r'><h1>R</h1></body></html>"
-    out = inject_bar(html, serve.Markup("<div id=bar></div>"))
+    out = inject_bar(html, Markup("<div id=bar></div>"))
     assert out.replace("<div id=bar></div>", "") == html
     assert out.index("<div id=bar>") > out.index("<body class='r'>")
 

@@ -69,7 +69,7 @@ def read(path: str | Path, max_bytes: int = MAX_BYTES) -> ReadResult:
         from checker.read.pdf import read_pdf
         res = read_pdf(data)
     elif fmt in ("doc", "rtf"):
-        from checker.read.word import read_legacy_doc
+        from checker.read.legacy import read_legacy_doc
         res = read_legacy_doc(data, p.name)
     else:
         from checker.read.text import read_text

@@ -1,0 +1,211 @@
+"""The audit's outputs: HTML and Markdown (jinja2 templates in ``reports/``),
+JSON and CSV."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+from checker.apps.audit.aggregate import Audit
+from checker.apps.audit.rows import CATEGORIES, SEVERITIES
+
+
+# ---------------------------------------------------------------- outputs
+
+LABELS = {
+    "vi": {
+        "title": "Kiểm tra kế hoạch các xã", "files": "Tệp", "ok": "Đọc được", "errors": "Lỗi đọc",
+        "cached": "Lấy từ bộ nhớ đệm", "checked": "Kiểm tra mới", "elapsed": "Thời gian (giây)",
+        "heatmap": "Mức độ bao phủ theo nhóm nhiệm vụ NQ 57", "commune": "Xã/phường", "source": "Tệp nguồn",
+        "coverage": "Bao phủ", "ranking": "Xếp hạng", "rank": "Hạng", "findings": "Số phát hiện theo loại",
+        "error_rows": "Tệp không kiểm tra được", "message": "Thông báo", "mandates": "Ma trận nhiệm vụ được giao",
+        "provincial": "Văn bản cấp tỉnh được các xã căn cứ", "document": "Văn bản", "cited_by": "Được trích dẫn bởi",
+        "stale": "Xã trích dẫn văn bản đã được thay thế/sửa đổi", "replacement": "Văn bản thay thế",
+        "unconfirmed": "sau đó, chưa xác minh",
+        "rel": {"amended_by": "được sửa đổi, bổ sung từ", "replaced_by": "được thay thế từ"},
+        "others": "Xã khác đã dùng văn bản mới", "severity_error": "Lỗi", "severity_warning": "Cảnh báo",
+        "severity_info": "Thông tin", "date": "Ngày", "as_of": "Đánh giá tại ngày", "none": "Không có",
+        "legend": "Ô màu: tỷ lệ nhiệm vụ được bao phủ (đỏ 0 % → xanh 100 %).",
+        "status": {"covered": "đã có", "partial": "một phần", "missing": "thiếu",
+                   "not-applicable": "không áp dụng", "waived": "miễn trừ"},
+        "cat": {"missing-task": "Thiếu nhiệm vụ", "outdated-reference": "Văn bản hết hiệu lực",
+                "abolished-body": "Cơ quan không còn", "inconsistency": "Không nhất quán",
+                "incomplete-task": "Nhiệm vụ chưa rõ", "structure": "Cấu trúc", "target": "Chỉ tiêu"},
+    },
+    "en": {
+        "title": "Commune plan audit", "files": "Files", "ok": "Readable", "errors": "Unreadable",
+        "cached": "From cache", "checked": "Checked now", "elapsed": "Time (s)",
+        "heatmap": "Coverage by NQ 57 task group", "commune": "Commune", "source": "Source file",
+        "coverage": "Coverage", "ranking": "Ranking", "rank": "Rank", "findings": "Findings by category",
+        "error_rows": "Files that could not be checked", "message": "Message", "mandates": "Mandate matrix",
+        "provincial": "Provincial documents the communes rely on", "document": "Document", "cited_by": "Cited by",
+        "stale": "Communes citing a replaced/amended document", "replacement": "Replacement",
+        "unconfirmed": "then, unconfirmed",
+        "rel": {"amended_by": "amended from", "replaced_by": "replaced from"},
+        "others": "Other communes already citing it", "severity_error": "Errors",
+        "severity_warning": "Warnings", "severity_info": "Info", "date": "Date", "as_of": "As of",
+        "none": "None",
+        "legend": "Cell colour: share of mandates covered (red 0 % → green 100 %).",
+        "status": {"covered": "covered", "partial": "partial", "missing": "missing",
+                   "not-applicable": "n/a", "waived": "waived"},
+        "cat": {"missing-task": "Missing task", "outdated-reference": "Outdated reference",
+                "abolished-body": "Abolished body", "inconsistency": "Inconsistency",
+                "incomplete-task": "Incomplete task", "structure": "Structure", "target": "Target"},
+    },
+}
+
+
+def heat_colour(ratio: float | None) -> str:
+    """Background colour of a heat-map cell: red (0) → amber → green (1)."""
+    if ratio is None:
+        return "#eeeeee"
+    r = max(0.0, min(1.0, float(ratio)))
+    return f"hsl({int(round(120 * r))}, 65%, {78 - 10 * r:.0f}%)"
+
+
+STATUS_COLOUR = {"covered": "#4caf50", "partial": "#ffc107", "missing": "#e53935",
+                 "not-applicable": "#bdbdbd", "waived": "#90a4ae"}
+
+
+def _template(name: str):
+    from jinja2 import Environment, FunctionLoader, select_autoescape
+
+    from checker import resources
+
+    env = Environment(loader=FunctionLoader(lambda n: resources.read_text("reports", n)),
+                      autoescape=select_autoescape(["html", "j2"], default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["heat"] = heat_colour
+    env.filters["pct"] = lambda v: "—" if v is None else f"{100 * float(v):.0f} %"
+    return env.get_template(name)
+
+
+def _context(audit: Audit, lang: str) -> dict[str, Any]:
+    from checker.model import location_label
+
+    L = LABELS.get(lang, LABELS["vi"])
+    used_cats = [c for c in CATEGORIES if any(r.get("counts", {}).get(c) for r in audit.ok_rows)] \
+        or list(CATEGORIES)
+    by_source = {r["source"]: r for r in audit.rows}
+    return {"audit": audit, "L": L, "lang": lang, "summary": audit.summary(),
+            "categories": used_cats, "status_colour": STATUS_COLOUR,
+            "ranked_rows": [by_source[e["source"]] for e in audit.ranking],
+            "error_rows": audit.error_rows,
+            "msg_key": "en" if lang == "en" else "vi",
+            "loc": lambda human: location_label(human, lang)}
+
+
+def render_html(audit: Audit, lang: str = "vi") -> str:
+    return _template("audit.html.j2").render(**_context(audit, lang))
+
+
+def render_md(audit: Audit, lang: str = "vi") -> str:
+    return _template("audit.md.j2").render(**_context(audit, lang))
+
+
+def _stream(name: str, audit: Audit, lang: str, path: Path) -> None:
+    """Render a template piece by piece into ``path`` (the dashboard of 1,000
+    plans is ~30 MB: rendering it to one string first doubles the peak)."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for piece in _template(name).generate(**_context(audit, lang)):
+            fh.write(piece)
+
+
+_JSON = {"ensure_ascii": False, "indent": 1, "default": str}
+
+
+def render_json(audit: Audit) -> str:
+    import json
+
+    return json.dumps(audit.to_dict(), **_JSON)
+
+
+def write_json(audit: Audit, path: Path) -> None:
+    """audit.json streamed to the file: json.dumps of 1,000 plans builds a
+    70 MB string from millions of pieces (peak ~800 MB); json.dump writes the
+    pieces as they come."""
+    import json
+
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(audit.to_dict(), fh, **_JSON)
+        fh.write("\n")
+
+
+def audit_csv_rows(audit: Audit, lang: str = "vi") -> list[list[Any]]:
+    head = ["source", "commune", "date", "as_of", "as_of_basis", "coverage"]
+    head += [g["key"] for g in audit.groups]
+    head += list(CATEGORIES) + [f"severity_{s}" for s in SEVERITIES] + ["rank", "cached", "error_message"]
+    out = [head]
+    for r in audit.rows:
+        if r.get("ok"):
+            gr = r.get("group_ratios", {})
+            cov = r.get("coverage")
+            line = [r["source"], r.get("commune"), r.get("date") or "", r.get("as_of") or "",
+                    r.get("as_of_basis") or "", "" if cov is None else round(cov, 3)]
+            line += ["" if gr.get(g["key"]) is None else round(gr[g["key"]], 3) for g in audit.groups]
+            line += [r.get("counts", {}).get(c, 0) for c in CATEGORIES]
+            line += [r.get("severity", {}).get(s, 0) for s in SEVERITIES]
+            line += [r.get("rank", ""), int(bool(r.get("cached"))), ""]
+        else:
+            err = r.get("error") or {}
+            line = [r["source"], "", "", "", "", ""] + [""] * len(audit.groups)
+            line += [""] * (len(CATEGORIES) + len(SEVERITIES))
+            line += ["", int(bool(r.get("cached"))), err.get("en" if lang == "en" else "vi", "")]
+        out.append(line)
+    return out
+
+
+def matrix_csv_rows(audit: Audit) -> list[list[Any]]:
+    head = ["source", "commune"]
+    for m in audit.mandates:
+        head += [m["id"], f"{m['id']}:score"]
+    out = [head]
+    for r in audit.ok_rows:
+        cells = {m["id"]: m for m in r.get("mandates", [])}
+        line = [r["source"], r.get("commune")]
+        for m in audit.mandates:
+            c = cells.get(m["id"])
+            line += [c["status"], c["score"]] if c else ["", ""]
+        out.append(line)
+    return out
+
+
+def _write_csv(path: Path, rows: list[list[Any]]) -> None:
+    import csv
+
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:  # BOM: Excel reads UTF-8
+        csv.writer(f).writerows(rows)
+
+
+def write_outputs(audit: Audit, out_dir: str | Path, formats: Iterable[str] = ("html", "csv", "json", "md"),
+                  lang: str = "vi") -> list[Path]:
+    """Write dashboard.html, audit.csv + matrix.csv, audit.json, audit.md."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    formats = set(formats)
+    if "html" in formats:
+        p = out / "dashboard.html"
+        _stream("audit.html.j2", audit, lang, p)
+        written.append(p)
+    if "csv" in formats:
+        p = out / "audit.csv"
+        _write_csv(p, audit_csv_rows(audit, lang))
+        q = out / "matrix.csv"
+        _write_csv(q, matrix_csv_rows(audit))
+        written += [p, q]
+    if "json" in formats:
+        p = out / "audit.json"
+        write_json(audit, p)
+        written.append(p)
+    if "md" in formats:
+        p = out / "audit.md"
+        _stream("audit.md.j2", audit, lang, p)
+        written.append(p)
+    return written
+
+
+def quiet_output() -> bool:
+    """No progress bar when stderr is not a terminal or in CI."""
+    return not sys.stderr.isatty() or os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -1,0 +1,113 @@
+"""The report's labels and ``report_data``, the one JSON contract every format reads."""
+from __future__ import annotations
+
+from typing import Any
+
+from checker.model import CheckResult, Finding
+
+
+CATEGORY_LABELS = {
+    "outdated-reference": ("Văn bản đã hết hiệu lực hoặc được thay thế", "Outdated references"),
+    "abolished-body": ("Cơ quan, đơn vị không còn tồn tại", "Bodies that no longer exist"),
+    "inconsistency": ("Không nhất quán", "Inconsistencies"),
+    "incomplete-task": ("Nhiệm vụ chưa đủ thông tin", "Incomplete tasks"),
+    "structure": ("Cấu trúc kế hoạch", "Plan structure"),
+    "target": ("Chỉ tiêu", "Targets"),
+    "missing-task": ("Thiếu nhiệm vụ được giao", "Missing mandated tasks"),
+}
+CATEGORY_ORDER = list(CATEGORY_LABELS)
+SEVERITY_LABELS = {"error": ("lỗi", "error"), "warning": ("cảnh báo", "warning"),
+                   "info": ("thông tin", "info")}
+BASIS_LABELS = {
+    "option": ("theo tùy chọn --as-of", "from the --as-of option"),
+    "config": ("theo tệp cấu hình", "from the config file"),
+    "header": ("ngày ban hành ghi trên kế hoạch", "the plan's own date"),
+    "header-partial": ("ngày ban hành ghi chưa đủ: lấy ngày sớm nhất có thể",
+                       "the plan's incomplete date: its earliest possible day"),
+    "lower-bound": ("kế hoạch không ghi đủ ngày: lấy ngày của văn bản mới nhất được trích dẫn",
+                    "the plan is not fully dated: the date of the latest document it cites"),
+    "today": ("kế hoạch không ghi ngày: lấy ngày hôm nay", "the plan has no date: today"),
+}
+
+_T = {
+    "vi": {"title": "Báo cáo kiểm tra kế hoạch", "as_of": "Ngày đối chiếu", "coverage": "Mức độ bao phủ theo nhóm nhiệm vụ",
+           "group": "Nhóm", "total": "Tổng", "covered": "Đạt", "partial": "Một phần", "missing": "Thiếu",
+           "findings": "Phát hiện", "suggestion": "Gợi ý", "no_findings": "Không có phát hiện nào.",
+           "summary": "Tổng hợp", "waived": "miễn trừ", "line": "dòng", "citations": "Chuỗi văn bản được trích dẫn",
+           "no_coverage": "Chưa có dữ liệu bao phủ.", "excerpt": "Trích kế hoạch", "plan": "Kế hoạch",
+           "source": "Tệp", "references": "Bộ tham chiếu", "issuer": "Cơ quan ban hành", "number": "Số",
+           "date": "Ngày", "doc_title": "Trích yếu", "role": "Vai trò", "document": "Văn bản",
+           "unmatched": "Nhiệm vụ riêng của xã (không ứng với nhiệm vụ tham chiếu nào)",
+           "rule": "Luật", "severity": "Mức", "tool": "Công cụ"},
+    "en": {"title": "Plan check report", "as_of": "Judged as of", "coverage": "Coverage by task group",
+           "group": "Group", "total": "Total", "covered": "Covered", "partial": "Partial", "missing": "Missing",
+           "findings": "Findings", "suggestion": "Suggestion", "no_findings": "No findings.",
+           "summary": "Summary", "waived": "waived", "line": "line", "citations": "Citation chain",
+           "no_coverage": "No coverage data.", "excerpt": "Plan excerpt", "plan": "Plan",
+           "source": "File", "references": "Reference sets", "issuer": "Issuer", "number": "Number",
+           "date": "Date", "doc_title": "Title", "role": "Role", "document": "Document",
+           "unmatched": "The commune's own tasks (matching no reference task)",
+           "rule": "Rule", "severity": "Severity", "tool": "Tool"},
+}
+
+
+def _tool_version(result: CheckResult) -> str:
+    if result.tool_version:
+        return result.tool_version
+    try:
+        from checker import __version__
+
+        return __version__
+    except ImportError:  # pragma: no cover
+        return ""
+
+
+def _iso(d: Any) -> str | None:
+    if d is None:
+        return None
+    return d.isoformat() if hasattr(d, "isoformat") else str(d)
+
+
+def summary_counts(findings: list[Finding]) -> dict[str, int]:
+    out = {"error": 0, "warning": 0, "info": 0, "waived": 0}
+    for f in findings:
+        if f.waived:
+            out["waived"] += 1
+        else:
+            out[f.severity] = out.get(f.severity, 0) + 1
+    out["total"] = out["error"] + out["warning"] + out["info"]
+    return out
+
+
+def as_of_note(result: CheckResult, lang: str = "vi") -> str:
+    i = 1 if lang == "en" else 0
+    label = BASIS_LABELS.get(result.as_of_basis, (result.as_of_basis, result.as_of_basis))[i]
+    h = result.plan.header
+    if result.as_of_basis == "lower-bound" and h.date_lower_bound_basis and lang != "en":
+        label = h.date_lower_bound_basis
+    return label
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    d = f.to_dict()
+    if f.waived:
+        d["waived"] = f.waived
+    return d
+
+
+def report_data(result: CheckResult, lang: str = "vi") -> dict[str, Any]:
+    """The JSON contract of ``plancheck check --format json``."""
+    plan = result.plan
+    head = plan.header.to_dict()
+    head.update({"source": plan.source, "format": plan.format, "as_of": _iso(result.as_of),
+                 "as_of_basis": result.as_of_basis, "as_of_note": as_of_note(result, lang)})
+    cov = result.coverage.to_dict() if result.coverage is not None else {
+        "groups": [], "mandates": [], "unmatched_tasks": []}
+    return {
+        "plan": head,
+        "references": list(result.references),
+        "coverage": cov,
+        "findings": [finding_dict(f) for f in result.findings],
+        "summary": summary_counts(result.findings),
+        "tool": {"name": "plancheck", "version": _tool_version(result)},
+    }

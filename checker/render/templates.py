@@ -1,0 +1,144 @@
+"""The jinja2 environment and context of the text, Markdown and HTML reports
+(templates in ``reports/``)."""
+from __future__ import annotations
+
+from typing import Any
+
+from checker import resources
+from checker.model import CheckResult, Finding, location_label
+from checker.render.data import (
+    CATEGORY_LABELS, CATEGORY_ORDER, SEVERITY_LABELS, _T, _iso, _tool_version, as_of_note,
+    report_data,
+)
+
+
+# ------------------------------------------------------------- templates
+
+def _env(autoescape: bool):
+    import jinja2
+
+    def load(name: str) -> str | None:
+        try:
+            return resources.read_text("reports", name)
+        except FileNotFoundError:
+            return None
+
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(load), autoescape=autoescape,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    return env
+
+
+def _pct(n: int | float, total: int | float) -> int:
+    return int(round(100.0 * n / total)) if total else 0
+
+
+def _group_rows(result: CheckResult, lang: str = "vi") -> list[dict[str, Any]]:
+    rows = []
+    if result.coverage is None:
+        return rows
+    for g in result.coverage.groups:
+        total = int(g.get("total") or 0)
+        cov, par, mis = (int(g.get(k) or 0) for k in ("covered", "partial", "missing"))
+        title = (g.get("title_en") or g.get("title")) if lang == "en" else g.get("title")
+        rows.append(dict(g, title=title, covered=cov, partial=par, missing=mis, total=total,
+                         pct_covered=_pct(cov, total), pct_partial=_pct(par, total),
+                         pct_missing=max(0, 100 - _pct(cov, total) - _pct(par, total)) if total else 0))
+    return rows
+
+
+def _grouped(findings: list[Finding], lang: str) -> list[dict[str, Any]]:
+    i = 1 if lang == "en" else 0
+    groups = []
+    for cat in CATEGORY_ORDER + sorted({f.category for f in findings} - set(CATEGORY_ORDER)):
+        fs = [f for f in findings if f.category == cat]
+        if fs:
+            groups.append({"category": cat, "label": CATEGORY_LABELS.get(cat, (cat, cat))[i], "findings": fs})
+    return groups
+
+
+def _excerpt_parts(result: CheckResult, f: Finding) -> tuple[str, str, str]:
+    """(before, match, after) of the finding's unit text, for highlighting."""
+    units = result.plan.units
+    if f.unit is None or not (0 <= f.unit < len(units)):
+        return (f.excerpt or "", "", "")
+    t = units[f.unit].text
+    if f.start is None or f.end is None:
+        return (f.excerpt or t.strip(), "", "")
+    a = max(0, f.start - 110)
+    b = min(len(t), f.end + 110)
+    pre = ("…" if a > 0 else "") + t[a:f.start].lstrip()
+    post = t[f.end:b].rstrip() + ("…" if b < len(t) else "")
+    return (pre, t[f.start:f.end], post)
+
+
+def _context(result: CheckResult, lang: str, color: bool) -> dict[str, Any]:
+    import click
+
+    i = 1 if lang == "en" else 0
+
+    def style(text: Any, **kw: Any) -> str:
+        return click.style(str(text), **kw) if color else str(text)
+
+    def sev_label(sev: str) -> str:
+        return SEVERITY_LABELS.get(sev, (sev, sev))[i]
+
+    data = report_data(result, lang)
+    return {
+        "r": result, "data": data, "plan": result.plan, "h": result.plan.header, "lang": lang,
+        "t": _T["en" if lang == "en" else "vi"], "groups": _group_rows(result, lang),
+        "loc": lambda human: location_label(human, lang),
+        "categories": _grouped([f for f in result.findings if not f.waived], lang),
+        "waived": [f for f in result.findings if f.waived],
+        "summary": data["summary"], "style": style, "sev_label": sev_label, "color": color,
+        "as_of": _iso(result.as_of), "as_of_note": as_of_note(result, lang),
+        "excerpt_parts": lambda f: _excerpt_parts(result, f),
+        "tool_version": _tool_version(result),
+        "citations": _cited_documents(result),
+        "unmatched": (result.coverage.unmatched_tasks if result.coverage is not None else []),
+    }
+
+
+_ROLE_ORDER = {"basis": 0, "implements": 1, "attachment": 2, "mention": 3}
+
+
+def _cited_documents(result: CheckResult) -> list[dict[str, Any]]:
+    """Each cited document once: its fullest citation, its roles and lines."""
+    docs: dict[str, dict[str, Any]] = {}
+    for c in result.plan.citations:
+        key = c.doc_id or c.number or c.surface
+        d = docs.setdefault(key, {"doc_id": c.doc_id, "surface": c.surface, "roles": set(), "lines": [],
+                                  "rank": 9})
+        d["roles"].add(c.role)
+        if c.loc.line not in d["lines"]:
+            d["lines"].append(c.loc.line)
+        rank = _ROLE_ORDER.get(c.role, 9)
+        if rank < d["rank"] or (rank == d["rank"] and len(c.surface) > len(d["surface"])):
+            d["surface"], d["rank"] = c.surface, rank
+    out = []
+    for d in docs.values():
+        d["roles"] = sorted(d["roles"], key=lambda r: _ROLE_ORDER.get(r, 9))
+        out.append(d)
+    out.sort(key=lambda d: (d["rank"], d["lines"][0] if d["lines"] else 0))
+    return out
+
+
+def _graph_svg(result: CheckResult) -> str | None:
+    """The citation graph as SVG from checker.cite.graph, if that module can draw it."""
+    if result.graph is None:
+        return None
+    try:
+        from checker.cite import graph as g  # type: ignore
+    except Exception:
+        return None
+    for name in ("to_svg", "render_svg", "svg"):
+        fn = getattr(g, name, None)
+        if callable(fn):
+            try:
+                out = fn(result.graph)
+                if isinstance(out, bytes):
+                    out = out.decode("utf-8")
+                return out if out and "<svg" in out else None
+            except Exception:
+                return None
+    return None
