@@ -2,7 +2,7 @@
 
 A rule is data: its code, category, severity, bilingual message and
 suggestion, legal basis, validity dates, confidence and a ``check`` naming one
-of the generic check kinds in :mod:`checker.judge.engine` with its parameters.
+of the generic check kinds of :mod:`checker.judge.checks` with its parameters.
 Adding a rule of an existing kind is a YAML edit (plus its fixture file in
 ``rules/fixtures/<CODE>.yaml``).
 """

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from checker import resources
 from checker.errors import PlanError
-from checker.judge.engine import SEVERITY_RANK, exit_code  # noqa: F401  (exit_code is re-exported)
+from checker.judge.findings import SEVERITY_RANK, exit_code  # noqa: F401  (exit_code is re-exported)
 from checker.model import CheckResult, Finding, location_label
 
 FORMATS = ("text", "md", "html", "json", "sarif", "junit", "github")
@@ -453,7 +453,7 @@ def render_github(result: CheckResult, lang: str = "vi") -> str:
 def render(result: CheckResult, fmt: str, lang: str = "vi", color: bool | None = None) -> str:
     """The report of ``result`` in ``fmt`` (text|md|html|json|sarif|junit|github)."""
     lang = "en" if lang == "en" else "vi"
-    from checker.judge.engine import localize
+    from checker.judge.findings import localize
 
     localize(result.findings, lang)
     if fmt == "text":
