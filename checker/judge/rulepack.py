@@ -160,7 +160,8 @@ def load_rules(lang: str | None = None, packs: list[str] | None = None) -> list[
     ``lang`` is accepted for symmetry with the reports (rules carry both
     languages); ``packs`` limits loading to some files of ``rules/``.
     """
-    from checker.judge.engine import CHECKS
+    import checker.judge.checks  # noqa: F401  (registers the check kinds)
+    from checker.judge.registry import CHECKS
 
     key = ",".join(packs or ["*"])
     if key in _CACHE:
