@@ -7,7 +7,9 @@ import unicodedata
 import pytest
 
 from checker.judge.config import Config, Waiver
-from checker.judge.engine import CHECKS, evaluate, exit_code
+from checker.judge.engine import evaluate
+from checker.judge.findings import exit_code
+from checker.judge.registry import CHECKS
 from checker.model import CheckResult, Coverage, Finding, Location, Mandate, MandateStatus, Plan, Unit
 from checker.normalize import normalize
 from checker.judge.rulepack import load_rules

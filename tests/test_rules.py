@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from checker.judge.config import Config
-from checker.judge.engine import CHECKS, evaluate
+from checker.judge.engine import evaluate
+from checker.judge.registry import CHECKS
 from checker.judge.rulepack import CATEGORIES, load_fixtures, load_rules, parse_rule
 
 RULES = load_rules()

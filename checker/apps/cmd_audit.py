@@ -149,7 +149,7 @@ def diff_command(old, new, fmt, references, as_of, output, fail_on, lang) -> Non
         Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     else:
         click.echo(text.rstrip("\n"))
-    from checker.judge.engine import reaches
+    from checker.judge.findings import reaches
 
     if any(reaches(f.get("severity"), fail_on) for f in d.findings_introduced):
         sys.exit(1)

@@ -2,7 +2,7 @@
 
 A rule is data: its code, category, severity, bilingual message and
 suggestion, legal basis, validity dates, confidence and a ``check`` naming one
-of the generic check kinds in :mod:`checker.judge.engine` with its parameters.
+of the generic check kinds of :mod:`checker.judge.checks` with its parameters.
 Adding a rule of an existing kind is a YAML edit (plus its fixture file in
 ``rules/fixtures/<CODE>.yaml``).
 """
@@ -160,7 +160,8 @@ def load_rules(lang: str | None = None, packs: list[str] | None = None) -> list[
     ``lang`` is accepted for symmetry with the reports (rules carry both
     languages); ``packs`` limits loading to some files of ``rules/``.
     """
-    from checker.judge.engine import CHECKS
+    import checker.judge.checks  # noqa: F401  (registers the check kinds)
+    from checker.judge.registry import CHECKS
 
     key = ",".join(packs or ["*"])
     if key in _CACHE:

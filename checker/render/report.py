@@ -18,7 +18,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from checker.errors import PlanError
-from checker.judge.engine import exit_code  # noqa: F401  (exit_code is re-exported)
+from checker.judge.findings import exit_code  # noqa: F401  (exit_code is re-exported)
 from checker.model import CheckResult
 from checker.render.data import report_data  # noqa: F401  (the JSON contract, re-exported)
 from checker.render.github import render_github
@@ -38,7 +38,7 @@ FORMATS = ("text", "md", "html", "json", "sarif", "junit", "github")
 def render(result: CheckResult, fmt: str, lang: str = "vi", color: bool | None = None) -> str:
     """The report of ``result`` in ``fmt`` (text|md|html|json|sarif|junit|github)."""
     lang = "en" if lang == "en" else "vi"
-    from checker.judge.engine import localize
+    from checker.judge.findings import localize
 
     localize(result.findings, lang)
     if fmt == "text":

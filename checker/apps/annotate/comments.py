@@ -43,7 +43,7 @@ def missing_text(fs: list[Finding], lang: str = "vi") -> str:
     """One comment for the missing mandates placed on one section heading."""
     if len(fs) == 1:
         return comment_text(fs[0], lang)
-    from checker.judge.engine import SEVERITY_RANK
+    from checker.judge.findings import SEVERITY_RANK
 
     worst = max(fs, key=lambda f: SEVERITY_RANK.get(f.severity, 0)).severity
     sev = SEVERITY_LABEL.get(lang, SEVERITY_LABEL["vi"]).get(worst, worst.upper())

@@ -1,0 +1,16 @@
+"""The check kinds, one module per kind (or a few closely related kinds).
+
+Importing this package registers every kind in
+:data:`checker.judge.registry.CHECKS`.
+"""
+from checker.judge.checks import (  # noqa: F401
+    bodies,
+    citation_issue,
+    counts,
+    mandates,
+    sections,
+    superseded,
+    targets,
+    tasks,
+    text_pattern,
+)
