@@ -64,7 +64,8 @@ def structure(res: ReadResult, source: str) -> Plan:
 
 
 def _add_citations(plan: Plan) -> None:
-    from checker.cite.citations import as_of_lower_bound, document_list, extract_citations
+    from checker.cite.citations import extract_citations
+    from checker.cite.resolve import as_of_lower_bound, document_list
 
     plan.citations = extract_citations(plan.units, plan.header)
     plan.documents = document_list(plan.citations)

@@ -13,7 +13,8 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from checker.cite.citations import document_list, extract_citations
+from checker.cite.citations import extract_citations
+from checker.cite.resolve import document_list
 from checker.apps.cmd_graph import command
 from checker.cite.graph import (
     build_graph,

@@ -88,7 +88,7 @@ def build_graph(plans, cat: Catalog | None = None) -> nx.DiGraph:
                    in_catalog=False, confidence=None, source=str(plan.source))
         documents = plan.documents or []
         if not documents and plan.citations:
-            from checker.cite.citations import document_list
+            from checker.cite.resolve import document_list
             documents = document_list(plan.citations, cat)
         for d in documents:
             _add_doc(g, d["id"], cat, d)
