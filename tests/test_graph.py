@@ -16,17 +16,8 @@ from click.testing import CliRunner
 from checker.cite.citations import extract_citations
 from checker.cite.resolve import document_list
 from checker.apps.cmd_graph import command
-from checker.cite.graph import (
-    build_graph,
-    chain_to,
-    draw_svg,
-    superseded_links,
-    to_dot,
-    to_graphml,
-    to_html,
-    to_json,
-    to_svg,
-)
+from checker.cite.graph import build_graph, chain_to, superseded_links
+from checker.cite.graph_export import draw_svg, to_dot, to_graphml, to_html, to_json, to_svg
 from checker.model import Header, Location, PartialDate, Plan, Unit
 from checker.read import finish
 
