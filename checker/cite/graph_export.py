@@ -9,11 +9,14 @@ import io
 import json
 import shutil
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 import networkx as nx
 
+from checker import resources
 from checker.cite.catalog import LEVELS, Catalog, catalog
 from checker.cite.graph import TARGET, chain_to, plan_as_of, plan_nodes, superseded_links
 
@@ -288,50 +291,54 @@ def draw_svg(g: nx.DiGraph, as_of: dt.date | None = None, lang: str = "vi") -> s
 
 
 def to_html(g: nx.DiGraph, as_of: dt.date | None = None, lang: str = "vi") -> str:
-    """A self-contained page: the drawing, the per-plan chains and the documents."""
+    """A self-contained page (``reports/graph.html.j2``): the drawing, the per-plan
+    chains and the documents."""
     data = to_json(g, as_of)
-    e = html.escape
     vi = lang != "en"
     t = (lambda a, b: a if vi else b)
     rows = []
     for n in sorted(data["nodes"], key=lambda r: (LAYER_ORDER.index(r.get("level")) if r.get("level") in LAYER_ORDER else 99, r["id"])):
         if n.get("kind") == "plan":
             continue
-        rows.append("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in (
+        rows.append([str(v) for v in (
             n.get("type") or "", n.get("number") or "", _date_label(n.get("date")), n.get("issuer") or "",
             LEVEL_LABELS.get(n.get("level") or "unknown", (n.get("level"), n.get("level")))[0 if vi else 1],
             t("có", "yes") if n.get("in_catalog") else t("không", "no"), n.get("confidence") or "",
-            (n.get("title") if vi else (n.get("title_en") or n.get("title"))) or "")) + "</tr>")
+            (n.get("title") if vi else (n.get("title_en") or n.get("title"))) or "")])
     plans = []
     for p in data["plans"]:
-        items = []
-        for c in p["chains_labelled"][:6]:
-            items.append("<li>" + " → ".join(e(x) for x in c) + "</li>")
-        sup = []
-        for s in p["superseded"]:
-            sup.append(f"<li><b>{e(label(g, s['document']))}</b> — {e(s['relation'])} "
-                       f"{e(t('từ', 'from'))} {e(_date_label(s['effective']))}: "
-                       f"{e(' → '.join(label(g, x) if x in g else x for x in s['replaced_by']))} "
-                       f"({e(t('độ tin cậy', 'confidence'))}: {e(s['confidence'])})</li>")
-        plans.append(
-            f"<section><h2>{e(p['source'] or p['id'])}</h2>"
-            f"<p>{e(t('Ngày xét', 'As of'))}: {e(_date_label(p['as_of']))} ({e(p['as_of_basis'])})</p>"
-            f"<h3>{e(t('Chuỗi đến Nghị quyết 57-NQ/TW', 'Chains to Resolution 57-NQ/TW'))}</h3>"
-            + (f"<ol>{''.join(items)}</ol>" if items else f"<p class=warn>{e(t('Không tìm thấy chuỗi.', 'No chain found.'))}</p>")
-            + f"<h3>{e(t('Văn bản đã bị thay thế/sửa đổi', 'Superseded or amended documents'))}</h3>"
-            + (f"<ul>{''.join(sup)}</ul>" if sup else f"<p>{e(t('Không có.', 'None.'))}</p>")
-            + "</section>")
-    heads = [t("Loại", "Type"), t("Số, ký hiệu", "Number"), t("Ngày", "Date"), t("Cơ quan ban hành", "Issuer"),
-             t("Cấp", "Level"), t("Trong danh mục", "In catalogue"), t("Độ tin cậy", "Confidence"), t("Trích yếu", "Title")]
+        sup = [{"document": label(g, s["document"]), "relation": s["relation"],
+                "effective": _date_label(s["effective"]),
+                "replaced_by": " → ".join(label(g, x) if x in g else x for x in s["replaced_by"]),
+                "confidence": s["confidence"]} for s in p["superseded"]]
+        plans.append({"heading": p["source"] or p["id"], "as_of": _date_label(p["as_of"]),
+                      "as_of_basis": p["as_of_basis"], "chains": p["chains_labelled"][:6],
+                      "superseded": sup})
     svg = to_svg(g, as_of, lang)
-    title = t("Sơ đồ văn bản được trích dẫn", "Citation graph")
-    return ("<!DOCTYPE html><html lang=\"" + ("vi" if vi else "en") + "\"><head><meta charset=\"utf-8\">"
-            f"<title>{e(title)}</title><style>"
-            "body{font-family:Helvetica,Arial,sans-serif;margin:1.5em;color:#0f172a}"
-            ".svg{overflow:auto;border:1px solid #e2e8f0;margin-bottom:1em}"
-            "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #cbd5e1;padding:4px 6px;vertical-align:top}"
-            "th{background:#f1f5f9}.warn{color:#b91c1c}section{margin:1em 0}</style></head><body>"
-            f"<h1>{e(title)}</h1><div class=\"svg\">{svg}</div>{''.join(plans)}"
-            f"<h2>{e(t('Danh mục văn bản', 'Documents'))}</h2><table><thead><tr>"
-            + "".join(f"<th>{e(h)}</th>" for h in heads) + "</tr></thead><tbody>" + "".join(rows)
-            + "</tbody></table></body></html>\n")
+    return _html_template().render(lang="vi" if vi else "en", t=t, svg=markupsafe.Markup(svg),
+                                   plans=plans, rows=rows)
+
+
+def _escape(value: Any) -> Any:
+    """Every value of the page escaped as html.escape spells it (``&quot;``, ``&#x27;``),
+    as the page has always been; markup (the SVG) passes as it is."""
+    if isinstance(value, markupsafe.Markup):
+        return value
+    return markupsafe.Markup(html.escape(str(value)))
+
+
+@lru_cache(maxsize=1)
+def _html_template():
+    """``reports/graph.html.j2`` (read through :mod:`checker.resources`), autoescaped."""
+    import jinja2
+
+    def load(name: str) -> str | None:
+        try:
+            return resources.read_text("reports", name)
+        except FileNotFoundError:
+            return None
+
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(load), autoescape=True, finalize=_escape,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    return env.get_template("graph.html.j2")
