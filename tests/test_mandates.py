@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from checker.errors import PlanError
-from checker.mandates.sets import (LEVELS, abbreviations, available_sets, load_set, nq57_group_of,
-                              schema_json)
+from checker.mandates.load import (LEVELS, abbreviations, available_sets, load_set, nq57_group_of,
+                                  schema_json)
 from checker.normalize import squash
 from checker.resources import read_text
 
