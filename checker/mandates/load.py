@@ -9,6 +9,7 @@ too, so a province can check its communes against a set it imported itself
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -121,23 +122,45 @@ def _read_set_yaml(set_id: str) -> tuple[dict[str, Any], str]:
     if not isinstance(data, dict) or "mandates" not in data or "id" not in data:
         raise _bad("reference-shape", f"Tệp {origin} không phải bộ nhiệm vụ tham chiếu (thiếu id/mandates)",
                    f"{origin} is not a reference set (no id/mandates)")
-    _validate(data, origin)
+    _validate(data, origin, text)
     return data, origin
 
 
-def _validate(data: dict[str, Any], origin: str) -> None:
-    """Check a set against the JSON Schema when jsonschema is installed."""
-    try:
-        import jsonschema
-    except ImportError:  # pragma: no cover - optional at run time
+# (origin, digest of the text) of every set found valid in this process
+_VALID: set[tuple[str, str]] = set()
+
+
+def _validate(data: dict[str, Any], origin: str, text: str) -> None:
+    """Check a set against reference/mandate-set.schema.json - always, and once
+    per set (and content) per process.  A set that does not match is a
+    PlanError naming the set and the JSON path of the first mismatch."""
+    key = (origin, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    if key in _VALID:
         return
-    schema = schema_json()
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path))
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.path))
     if errors:
         e = errors[0]
-        where = "/".join(str(x) for x in e.path)
-        raise _bad("reference-schema", f"Bộ tham chiếu {origin} sai cấu trúc tại '{where}': {e.message}",
-                   f"Reference set {origin} does not match the schema at '{where}': {e.message}")
+        where = e.json_path
+        sid = data.get("id")
+        raise _bad("reference-schema",
+                   f"Bộ tham chiếu '{sid}' ({origin}) sai cấu trúc so với reference/mandate-set.schema.json "
+                   f"tại {where}: {e.message}",
+                   f"Reference set '{sid}' ({origin}) does not match reference/mandate-set.schema.json "
+                   f"at {where}: {e.message}")
+    _VALID.add(key)
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    """The schema's validator (jsonschema, a dependency, imported on first use)."""
+    try:
+        import jsonschema
+    except ImportError:
+        raise _bad("jsonschema-missing",
+                   "Thiếu gói jsonschema để kiểm tra bộ tham chiếu; cài đặt: pip install 'jsonschema>=4.20'",
+                   "The jsonschema package, needed to check reference sets, is missing; "
+                   "install it: pip install 'jsonschema>=4.20'") from None
+    return jsonschema.Draft202012Validator(schema_json())
 
 
 @lru_cache(maxsize=1)
