@@ -64,7 +64,8 @@ def structure(res: ReadResult, source: str) -> Plan:
 
 
 def _add_citations(plan: Plan) -> None:
-    from checker.cite.citations import as_of_lower_bound, document_list, extract_citations
+    from checker.cite.citations import extract_citations
+    from checker.cite.resolve import as_of_lower_bound, document_list
 
     plan.citations = extract_citations(plan.units, plan.header)
     plan.documents = document_list(plan.citations)
@@ -90,7 +91,7 @@ def check(path: str | Path, references: list[str] | None = None, as_of: dt.date 
     from checker.judge.config import load_config
     from checker.judge.engine import evaluate
     from checker.cite.graph import build_graph
-    from checker.mandates.sets import load_set
+    from checker.mandates.load import load_set
     from checker.match.matcher import match
 
     if plan is None:
@@ -114,7 +115,7 @@ def check(path: str | Path, references: list[str] | None = None, as_of: dt.date 
 
 def import_reference(path: str | Path, set_id: str, title: str | None = None) -> dict:
     """Turn a mandate document into a reference set (see
-    :func:`checker.mandates.sets.import_document`), read with this pipeline's extractor."""
-    from checker.mandates.sets import import_document
+    :func:`checker.mandates.importer.import_document`), read with this pipeline's extractor."""
+    from checker.mandates.importer import import_document
 
     return import_document(path, set_id, title, extract=extract)

@@ -8,12 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.cite.citations import (
-    as_of_lower_bound,
-    citation_issues,
-    document_list,
-    extract_citations,
-)
+from checker.cite.citations import extract_citations
+from checker.cite.consistency import citation_issues
+from checker.cite.resolve import as_of_lower_bound, document_list
 from checker.model import Location, PartialDate, Unit
 from checker.read import finish, read
 from checker.extract.structure import parse_header
@@ -532,7 +529,7 @@ def test_subject_of_an_uncatalogued_document(seed):
 
 
 def test_covering_citation():
-    from checker.cite.citations import covering_citation
+    from checker.cite.resolve import covering_citation
 
     u = units_of("Căn cứ Kế hoạch số 92/KH-UBND ngày 15/9/2025 của UBND tỉnh Đồng Nai; báo cáo UBND tỉnh Đồng Nai.")
     cs = extract_citations(u)

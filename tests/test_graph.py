@@ -13,19 +13,11 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from checker.cite.citations import document_list, extract_citations
+from checker.cite.citations import extract_citations
+from checker.cite.resolve import document_list
 from checker.apps.cmd_graph import command
-from checker.cite.graph import (
-    build_graph,
-    chain_to,
-    draw_svg,
-    superseded_links,
-    to_dot,
-    to_graphml,
-    to_html,
-    to_json,
-    to_svg,
-)
+from checker.cite.graph import build_graph, chain_to, superseded_links
+from checker.cite.graph_export import draw_svg, to_dot, to_graphml, to_html, to_json, to_svg
 from checker.model import Header, Location, PartialDate, Plan, Unit
 from checker.read import finish
 
@@ -159,6 +151,26 @@ def test_plan_text_is_escaped():
     for out in (draw_svg(g), to_svg(g), to_html(g)):
         assert "<script>" not in out and "&lt;script&gt;" in out
     ET.fromstring(to_svg(g))
+
+
+def test_html_page_comes_from_its_template_escaped_as_html_escape_does():
+    """reports/graph.html.j2 (autoescaped) writes the page the f-strings used to: one line,
+    every value escaped as html.escape spells it (&quot; and &#x27;, not &#34; and &#39;)."""
+    import html as html_
+
+    units = finish([Unit(index=0, text="Căn cứ Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị;",
+                         loc=Location(1, "dòng 1"))])
+    cits = extract_citations(units)
+    src = "x\"y'z<&>.txt"
+    plan = Plan(source=src, format="txt", units=units, header=Header(date=PartialDate(2025, 3, 1)),
+                citations=cits, documents=document_list(cits))
+    g = build_graph([plan])
+    for lang in ("vi", "en"):
+        page = to_html(g, lang=lang)
+        assert page.startswith(f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>')
+        assert page.endswith("</tbody></table></body></html>\n") and page.count("\n") == to_svg(g, None, lang).count("\n") + 1
+        assert f"<section><h2>{html_.escape(src)}</h2>" in page and "&#34;" not in page and "&#39;" not in page
+        assert "<div class=\"svg\">" + to_svg(g, None, lang) + "</div>" in page  # the drawing is not escaped
 
 
 def test_graph_command(seed, tmp_path):

@@ -1,4 +1,4 @@
-"""Importing mandate documents as reference sets (checker.mandates.sets.import_document,
+"""Importing mandate documents as reference sets (checker.mandates.importer.import_document,
 ``plancheck reference import``) on the NQ 57 / NQ 03 transcriptions."""
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from checker.apps.cmd_reference import command
 from checker.errors import PlanError
 from checker import pipeline
-from checker.mandates.sets import dump_set, load_set, schema_json
+from checker.mandates.importer import dump_set
+from checker.mandates.load import load_set, schema_json
 
 
 @pytest.fixture(scope="module")

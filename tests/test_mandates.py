@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
 from checker.errors import PlanError
-from checker.mandates.sets import (LEVELS, abbreviations, available_sets, load_set, nq57_group_of,
-                              schema_json)
+from checker.mandates.load import (LEVELS, abbreviations, available_sets, load_set, nq57_group_of,
+                                  schema_json)
 from checker.normalize import squash
 from checker.resources import read_text
 
@@ -131,6 +132,66 @@ def test_malformed_set_file_is_a_plan_error(tmp_path):
     p.write_text("id: bad\ntitle: x\nmandates: [{id: 1}]\n", encoding="utf-8")
     with pytest.raises(PlanError):
         load_set(str(p))
+
+
+def _own_set(tmp_path, set_id: str, **change) -> str:
+    """A copy of the nq03 set under another id, as a file, with ``change`` applied to its
+    second mandate."""
+    data = raw("nq03")
+    data["id"] = set_id
+    data.pop("targets")
+    for m in data["mandates"]:
+        m["id"] = m["id"].replace("nq03.", f"{set_id}.")
+    data["mandates"][1].update(change)
+    p = tmp_path / f"{set_id}.yaml"
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(p)
+
+
+def test_set_that_breaks_the_schema_is_a_plan_error_naming_the_set_and_the_json_path(tmp_path):
+    from click.testing import CliRunner
+
+    from checker.apps.cli import main
+
+    bad = _own_set(tmp_path, "tinh-sai", level=["village"])
+    with pytest.raises(PlanError) as e:
+        load_set(bad)
+    assert e.value.code == "reference-schema"
+    for msg in (e.value.vi, e.value.en):
+        assert "'tinh-sai'" in msg and bad in msg and "$.mandates[1].level[0]" in msg
+        assert "reference/mandate-set.schema.json" in msg and "'village' is not one of" in msg
+    assert "sai cấu trúc" in e.value.vi and "does not match" in e.value.en
+    # through the CLI: the message and exit 2, never a traceback
+    plan = Path(__file__).resolve().parent.parent / "examples" / "ke-hoach-mau.md"
+    for lang, words in (("vi", "sai cấu trúc"), ("en", "does not match")):
+        r = CliRunner().invoke(main, ["check", str(plan), "-r", bad, "--lang", lang, "--no-color"])
+        assert r.exit_code == 2, r.output
+        assert words in r.output and "$.mandates[1].level[0]" in r.output and "Traceback" not in r.output
+
+
+def test_sets_are_validated_once_per_process_and_always(tmp_path, monkeypatch):
+    import sys
+
+    from checker.mandates import load as L
+
+    good = _own_set(tmp_path, "tinh-dung")
+    load_set(good)
+    assert any(origin == good for origin, _ in L._VALID)
+    # loaded again (cache cleared): not validated again
+    load_set.cache_clear()
+    monkeypatch.setattr(L, "_validator", lambda: pytest.fail("validated twice"))
+    assert load_set(good).id == "tinh-dung"
+    monkeypatch.undo()
+    # never skipped: without jsonschema a set is refused, with a clear message
+    load_set.cache_clear()
+    L._validator.cache_clear()
+    monkeypatch.setitem(sys.modules, "jsonschema", None)
+    with pytest.raises(PlanError) as e:
+        load_set(_own_set(tmp_path, "tinh-khac"))
+    assert e.value.code == "jsonschema-missing" and "jsonschema>=4.20" in e.value.en
+    monkeypatch.undo()
+    L._validator.cache_clear()
+    load_set.cache_clear()
 
 
 def test_group_mapping_of_section_titles():

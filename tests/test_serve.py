@@ -22,7 +22,7 @@ from checker.errors import PlanError  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 from checker.apps.serve import ResultStore, create_app, display_name, inject_bar, sniff_upload  # noqa: E402
 
-ENGINE = ("checker.render.report", "checker.mandates.sets", "checker.match.matcher", "checker.cite.graph", "checker.judge.engine")
+ENGINE = ("checker.render.report", "checker.mandates.load", "checker.match.matcher", "checker.cite.graph", "checker.judge.engine")
 
 
 def engine_ready() -> None:

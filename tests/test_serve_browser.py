@@ -22,7 +22,7 @@ CHROMIUM = os.environ.get("PLANCHECK_CHROMIUM") or shutil.which("chromium") or "
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage"]
-ENGINE = ("checker.render.report", "checker.mandates.sets", "checker.match.matcher", "checker.cite.graph", "checker.judge.engine")
+ENGINE = ("checker.render.report", "checker.mandates.load", "checker.match.matcher", "checker.cite.graph", "checker.judge.engine")
 
 if not Path(CHROMIUM).exists():
     pytest.skip("Chromium is not installed at /usr/bin/chromium (Debian: apt-get install chromium); "

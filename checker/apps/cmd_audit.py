@@ -43,7 +43,7 @@ def _check_refs(refs: list[str] | None, lang: str) -> None:
     if not refs:
         return
     try:
-        from checker.mandates.sets import load_set
+        from checker.mandates.load import load_set
     except ImportError:  # pragma: no cover - pipeline incomplete
         return
     for r in refs:

@@ -28,9 +28,10 @@ def _date(value: str | None) -> dt.date | None:
 
 def render(plans, fmt: str, as_of: dt.date | None = None, lang: str = "vi") -> str:
     """The graph of ``plans`` in one of FORMATS, as text."""
-    from checker.cite import graph as G
+    from checker.cite import graph_export as G
+    from checker.cite.graph import build_graph
 
-    g = G.build_graph(plans)
+    g = build_graph(plans)
     if fmt == "json":
         return json.dumps(G.to_json(g, as_of), ensure_ascii=False, indent=2, default=str) + "\n"
     if fmt == "graphml":

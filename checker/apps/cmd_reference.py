@@ -41,7 +41,7 @@ def command() -> None:
               help="Ghi YAML ra tệp (mặc định: in ra màn hình) / write YAML to FILE.")
 @LANG
 def import_cmd(doc: str, set_id: str, title: str | None, output: str | None, lang: str) -> None:
-    from checker.mandates.sets import dump_set
+    from checker.mandates.importer import dump_set
     from checker.pipeline import import_reference
 
     try:
@@ -67,7 +67,7 @@ def import_cmd(doc: str, set_id: str, title: str | None, output: str | None, lan
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @LANG
 def list_cmd(fmt: str, lang: str) -> None:
-    from checker.mandates.sets import available_sets, load_set
+    from checker.mandates.load import available_sets, load_set
 
     rows = [load_set(s).summary() for s in available_sets()]
     if fmt == "json":
@@ -86,7 +86,7 @@ def list_cmd(fmt: str, lang: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @LANG
 def show_cmd(set_id: str, fmt: str, lang: str) -> None:
-    from checker.mandates.sets import load_set
+    from checker.mandates.load import load_set
 
     try:
         ms = load_set(set_id)
@@ -144,7 +144,7 @@ def explain_command(plan: str, mandate_id: str, reference: str | None, level: st
 def explain(plan: str, mandate_id: str, reference: str | None = None,
             level: str = "commune") -> dict:
     """Status, evidence and near misses of one mandate in one plan."""
-    from checker.mandates.sets import load_set
+    from checker.mandates.load import load_set
     from checker.match.matcher import COVERED, PARTIAL, match, score_pairs
     from checker.pipeline import extract
 

@@ -82,7 +82,7 @@ class _Pair:
 
 @lru_cache(maxsize=1)
 def _abbrev_pattern() -> tuple[re.Pattern, dict[str, str]]:
-    from checker.mandates.sets import abbreviations
+    from checker.mandates.load import abbreviations
 
     table = {norm(a): norm(e) for a, e in abbreviations().items()}
     alts = "|".join(re.escape(a) for a in sorted(table, key=len, reverse=True))
@@ -163,7 +163,7 @@ def _section_key(title: str) -> str:
 @lru_cache(maxsize=16)
 def _set_data(set_ids: tuple[str, ...]):
     """Per-process cache of everything derived from the sets."""
-    from checker.mandates.sets import load_set
+    from checker.mandates.load import load_set
     from checker.extract.nlp import phrase_matcher
 
     key = mkey
@@ -366,7 +366,7 @@ def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
     ``statements``: the purpose/objectives sentences; a missing mandate that
     one of them carries out as well as a task would is reported with it in
     ``mentions`` (named as an aim, never assigned) and stays missing."""
-    from checker.mandates.sets import load_set
+    from checker.mandates.load import load_set
 
     set_objs = [load_set(s) if isinstance(s, str) else s for s in sets]
     set_ids = tuple(_set_key(s) for s in set_objs)

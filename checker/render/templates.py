@@ -124,11 +124,11 @@ def _cited_documents(result: CheckResult) -> list[dict[str, Any]]:
 
 
 def _graph_svg(result: CheckResult) -> str | None:
-    """The citation graph as SVG from checker.cite.graph, if that module can draw it."""
+    """The citation graph as SVG from checker.cite.graph_export, if that module can draw it."""
     if result.graph is None:
         return None
     try:
-        from checker.cite import graph as g  # type: ignore
+        from checker.cite import graph_export as g  # type: ignore
     except Exception:
         return None
     for name in ("to_svg", "render_svg", "svg"):

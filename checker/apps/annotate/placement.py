@@ -104,7 +104,7 @@ def section_by_group_of(plan: Plan, group: str) -> int | None:
     """Unit of the first section of the tasks part whose title the mandate
     sets' own classifier (``mandates.nq57_group_of``) puts in ``group``."""
     try:
-        from checker.mandates.sets import nq57_group_of
+        from checker.mandates.load import nq57_group_of
     except ImportError:  # pragma: no cover
         return None
     want_roles = ("organisation",) if group.startswith("IV") else ("tasks", "solutions")
@@ -128,7 +128,7 @@ def group_names(result: CheckResult) -> dict[str, tuple[list[str], list[str]]]:
     for gid, title in _group_titles(result).items():
         out.setdefault(gid, ([], []))[0].append(title)
     try:
-        from checker.mandates.sets import load_set  # cached: check() has loaded it already
+        from checker.mandates.load import load_set  # cached: check() has loaded it already
 
         for g in load_set("nq57").groups:
             titles, kws = out.setdefault(str(g["id"]), ([], []))

@@ -57,7 +57,7 @@ def templates():
 
 def reference_sets() -> list[str]:
     try:
-        from checker.mandates.sets import available_sets
+        from checker.mandates.load import available_sets
     except ImportError:  # the mandates module is not there: the default sets only
         return list(DEFAULT_REFERENCES)
     return list(available_sets())
@@ -67,7 +67,7 @@ def reference_sets() -> list[str]:
 def set_title(set_id: str) -> str:
     """A human title for a reference set (its YAML ``title``), else its id."""
     try:
-        from checker.mandates.sets import load_set
+        from checker.mandates.load import load_set
 
         title = load_set(set_id).title
     except Exception:  # noqa: BLE001 - a title is decoration only

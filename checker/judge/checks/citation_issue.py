@@ -24,7 +24,7 @@ def _issue_get(obj: Any, name: str, default: Any = None) -> Any:
 def citation_issues(ctx: Ctx) -> list[dict[str, Any]]:
     """Issues of the plan's citations as ``{kind, unit, start, end, values}``.
 
-    From ``checker.cite.citations.citation_issues(citations, plan_date)`` when the
+    From ``checker.cite.consistency.citation_issues(citations, plan_date)`` when the
     plan's citations were extracted; otherwise derived here from the text.
     """
     cache = getattr(ctx, "_issues", None)
@@ -34,7 +34,7 @@ def citation_issues(ctx: Ctx) -> list[dict[str, Any]]:
     fn = None
     if ctx.plan.citations:
         try:
-            from checker.cite.citations import citation_issues as fn  # type: ignore
+            from checker.cite.consistency import citation_issues as fn  # type: ignore
         except Exception:  # pragma: no cover
             fn = None
     if fn is not None:

@@ -22,7 +22,7 @@ def _reference_targets(ctx: Ctx, params: dict) -> list[dict[str, Any]]:
             for t in m.targets or []:
                 out.append(dict(t, mandate=t.get("mandate") or m.id, reference=m.reference))
     try:
-        from checker.mandates.sets import load_set
+        from checker.mandates.load import load_set
 
         for ref in ctx.result.references or []:
             ms = load_set(ref)
