@@ -118,6 +118,115 @@ def test_bad_rule_is_a_plan_error():
         parse_rule(raw, "t", set(CHECKS))
 
 
+# ------------------------------------------------------- rule-pack schema
+
+_PACK = """\
+rules:
+  - code: XYZ001
+    slug: demo
+    category: structure
+    severity: warning
+    confidence: verified
+    applies_from: 2025-07-01
+    basis: {document: Nghị quyết số 57-NQ/TW, date: 2024-12-22}
+    message_vi: m
+    message_en: m
+    suggestion_vi: s
+    suggestion_en: s
+    check: {kind: text-pattern, patterns: ['x', {re: 'y', replacement: z}]}
+"""
+
+
+def _pack_error(text: str, name: str = "bad-pack.yaml") -> str:
+    from checker.errors import PlanError
+    from checker.judge.rulepack import parse_pack
+
+    with pytest.raises(PlanError) as e:
+        parse_pack(text, name, set(CHECKS))
+    assert e.value.code == "rule-pack"
+    assert name in e.value.vi and name in e.value.en
+    return e.value.en
+
+
+def test_a_good_pack_parses():
+    from checker.judge.rulepack import parse_pack
+
+    (r,) = parse_pack(_PACK, "good.yaml", set(CHECKS))
+    assert r.code == "XYZ001" and r.applies_from == dt.date(2025, 7, 1) and r.kind == "text-pattern"
+    assert r.basis == [{"document": "Nghị quyết số 57-NQ/TW", "date": dt.date(2024, 12, 22)}]
+
+
+def test_pack_with_a_wrong_type_is_a_plan_error():
+    en = _pack_error(_PACK.replace("slug: demo", "slug: [demo]"))
+    assert "$.rules[0].slug" in en and "XYZ001" in en
+    en = _pack_error(_PACK.replace("patterns: ['x',", "patterns: [5,"))
+    assert "$.rules[0].check.patterns[0]" in en
+    en = _pack_error(_PACK.replace("severity: warning", "severity: fatal"))
+    assert "$.rules[0].severity" in en
+
+
+def test_pack_with_a_missing_key_is_a_plan_error():
+    en = _pack_error(_PACK.replace("    message_en: m\n", ""))
+    assert "$.rules[0]" in en and "message_en" in en
+    en = _pack_error(_PACK.replace("basis: {document: Nghị quyết số 57-NQ/TW,", "basis: {"))
+    assert "$.rules[0].basis" in en
+    assert "'rules' is a required property" in _pack_error("")
+    assert "is not of type 'object'" in _pack_error("- just\n- a list\n")
+
+
+def test_pack_with_an_unknown_key_or_check_kind_is_a_plan_error():
+    en = _pack_error(_PACK.replace("    message_en: m\n", "    message_en: m\n    mesage_vi: typo\n"))
+    assert "$.rules[0]" in en and "mesage_vi" in en
+    en = _pack_error(_PACK.replace("kind: text-pattern", "kind: no-such-kind"))
+    assert "$.rules[0].check.kind" in en and "no-such-kind" in en
+    en = _pack_error(_PACK.replace("2025-07-01", "'2025-02-30'"))
+    assert "$.rules[0].applies_from" in en and "2025-02-30" in en
+    # an impossible unquoted YAML date fails in the YAML reader: still a PlanError
+    _pack_error(_PACK.replace("2025-07-01", "2025-13-45"))
+
+
+def test_schema_is_valid_and_agrees_with_the_code():
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    from checker import resources
+    from checker.judge.rulepack import CONFIDENCES, SCHEMA, SEVERITIES
+
+    schema = json.loads(resources.read_text("rules", SCHEMA))
+    Draft202012Validator.check_schema(schema)
+    rule = schema["$defs"]["rule"]["properties"]
+    assert rule["category"]["enum"] == list(CATEGORIES)
+    assert rule["severity"]["enum"] == list(SEVERITIES)
+    assert schema["$defs"]["confidence"]["enum"] == list(CONFIDENCES)
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, id=n) for n in __import__(
+    "checker.judge.rulepack", fromlist=["rule_packs"]).rule_packs()])
+def test_shipped_packs_match_the_schema(name):
+    from checker.judge.rulepack import _jsonable, _validator, read_pack
+
+    data = _jsonable(yaml.safe_load(read_pack(name)))
+    assert [e.message for e in _validator().iter_errors(data)] == []
+
+
+def test_bad_pack_exits_2_through_the_cli(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from checker.apps.cli import main
+    from checker.judge import rulepack
+
+    plan = tmp_path / "plan.txt"
+    plan.write_text("KẾ HOẠCH\nI. MỤC ĐÍCH\nNội dung.\n", encoding="utf-8")
+    monkeypatch.setattr(rulepack, "_CACHE", {})
+    monkeypatch.setattr(rulepack, "rule_packs", lambda: ["broken.yaml"])
+    monkeypatch.setattr(rulepack, "read_pack", lambda name: _PACK.replace("severity: warning", "severity: 3"))
+    r = CliRunner().invoke(main, ["check", str(plan), "--lang", "en"])
+    assert r.exit_code == 2, r.output
+    assert "broken.yaml" in r.output and "$.rules[0].severity" in r.output
+    assert "Traceback" not in r.output and isinstance(r.exception, SystemExit)
+
+
 def test_rules_command_lists_and_explains():
     from click.testing import CliRunner
 

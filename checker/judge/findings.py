@@ -26,7 +26,7 @@ def fill(template: str, values: dict[str, Any]) -> str:
     return re.sub(r"\s+([.,;)])", r"\1", out).strip()
 
 
-# ------------------------------------------------------------------ engine
+# ---------------------------------------------------------------- findings
 
 def _excerpt(u: Unit, s: int | None, e: int | None, width: int = 90) -> str:
     t = u.text

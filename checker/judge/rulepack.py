@@ -5,11 +5,16 @@ suggestion, legal basis, validity dates, confidence and a ``check`` naming one
 of the generic check kinds of :mod:`checker.judge.checks` with its parameters.
 Adding a rule of an existing kind is a YAML edit (plus its fixture file in
 ``rules/fixtures/<CODE>.yaml``).
+
+A pack is checked against ``rules/rule-pack.schema.json`` (JSON Schema 2020-12)
+when it is loaded; what the schema cannot say (the check kind exists, dates are
+real dates, codes are unique across packs) is checked here by hand.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
+import functools
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,9 +35,7 @@ CATEGORIES = (
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 CONFIDENCES = ("verified", "seed", "belief")
-_CODE = re.compile(r"^[A-Z]{3,4}\d{3}$")
-_REQUIRED = ("code", "slug", "category", "severity", "message_vi", "message_en",
-             "suggestion_vi", "suggestion_en", "basis", "confidence", "check")
+SCHEMA = "rule-pack.schema.json"  # in rules/
 
 
 @dataclass
@@ -88,12 +91,13 @@ class Rule:
         }
 
 
-def _bad(pack: str, code: str, vi: str, en: str) -> PlanError:
-    return PlanError("rule-pack", f"Gói luật {pack}, luật {code}: {vi}",
-                     f"Rule pack {pack}, rule {code}: {en}")
+def _bad(pack: str, code: str, vi: str, en: str, path: str = "") -> PlanError:
+    at = f": {path}" if path else ""
+    return PlanError("rule-pack", f"Gói luật {pack}, luật {code}{at}: {vi}",
+                     f"Rule pack {pack}, rule {code}{at}: {en}")
 
 
-def _date(value: Any, pack: str, code: str) -> dt.date | None:
+def _date(value: Any, pack: str, code: str, path: str = "") -> dt.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):
@@ -101,35 +105,27 @@ def _date(value: Any, pack: str, code: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise _bad(pack, code, f"ngày không hợp lệ '{value}'", f"invalid date '{value}'")
+        raise _bad(pack, code, f"ngày không hợp lệ '{value}'", f"invalid date '{value}'", path)
 
 
 def parse_rule(raw: dict[str, Any], pack: str = "", kinds: set[str] | None = None) -> Rule:
-    code = str(raw.get("code", "?"))
-    missing = [k for k in _REQUIRED if k not in raw]
-    if missing:
-        raise _bad(pack, code, f"thiếu trường {', '.join(missing)}", f"missing {', '.join(missing)}")
-    if not _CODE.match(code):
-        raise _bad(pack, code, "mã luật phải có dạng ABC123", "code must look like ABC123")
-    if raw["category"] not in CATEGORIES:
-        raise _bad(pack, code, f"nhóm '{raw['category']}' không hợp lệ", f"unknown category '{raw['category']}'")
-    if raw["severity"] not in SEVERITIES:
-        raise _bad(pack, code, f"mức '{raw['severity']}' không hợp lệ", f"unknown severity '{raw['severity']}'")
-    if raw["confidence"] not in CONFIDENCES:
-        raise _bad(pack, code, f"độ tin cậy '{raw['confidence']}' không hợp lệ",
-                   f"unknown confidence '{raw['confidence']}'")
+    """One rule of a pack, checked against the schema's rule definition."""
+    _validate(raw, pack, "#/$defs/rule")
+    return _build_rule(raw, pack, kinds)
+
+
+def _build_rule(raw: dict[str, Any], pack: str, kinds: set[str] | None, path: str = "$") -> Rule:
+    """A rule from its schema-valid mapping (at JSON ``path`` in its pack),
+    with the checks the schema cannot make."""
+    code = str(raw["code"])
     check = raw["check"]
-    if not isinstance(check, dict) or "kind" not in check:
-        raise _bad(pack, code, "check phải có 'kind'", "check needs a 'kind'")
     kind = check["kind"]
     if kinds is not None and kind not in kinds:
         raise _bad(pack, code, f"loại kiểm tra '{kind}' không có trong bộ máy",
-                   f"check kind '{kind}' is not known to the engine")
+                   f"check kind '{kind}' is not known to the engine", f"{path}.check.kind")
     basis = raw["basis"]
     if isinstance(basis, dict):
         basis = [basis]
-    if not basis or not all(isinstance(b, dict) and b.get("document") for b in basis):
-        raise _bad(pack, code, "căn cứ (basis) phải ghi văn bản", "basis must name a document")
     severity = raw["severity"]
     if raw["confidence"] == "belief" and severity == "error":
         # a rule resting on an unconfirmed fact only asks for a review
@@ -141,17 +137,99 @@ def parse_rule(raw: dict[str, Any], pack: str = "", kinds: set[str] | None = Non
         suggestion_vi=raw["suggestion_vi"], suggestion_en=raw["suggestion_en"],
         basis=basis, confidence=raw["confidence"], kind=kind, params=params,
         title_vi=raw.get("title_vi", ""), title_en=raw.get("title_en", ""),
-        applies_from=_date(raw.get("applies_from"), pack, code),
-        applies_until=_date(raw.get("applies_until"), pack, code),
+        applies_from=_date(raw.get("applies_from"), pack, code, f"{path}.applies_from"),
+        applies_until=_date(raw.get("applies_until"), pack, code, f"{path}.applies_until"),
         examples=list(raw.get("examples") or []), pack=pack,
     )
 
+
+# ------------------------------------------------------------------ schema
+
+@functools.lru_cache(maxsize=None)
+def _validator(ref: str = "#") -> Any:
+    """The schema's validator for the whole pack (``#``) or one of its
+    definitions (``#/$defs/rule``); jsonschema is imported on first use only."""
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(resources.read_text("rules", SCHEMA))
+    if ref != "#":
+        schema = dict(schema, **{"$ref": ref})
+        for k in ("required", "properties", "additionalProperties", "type"):
+            schema.pop(k, None)
+    return Draft202012Validator(schema)
+
+
+def _jsonable(value: Any) -> Any:
+    """YAML data as JSON data: dates and times become ISO strings."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+_VI = {
+    "required": "thiếu trường bắt buộc",
+    "type": "sai kiểu dữ liệu",
+    "enum": "giá trị không được phép",
+    "pattern": "không đúng dạng",
+    "additionalProperties": "có trường không được phép",
+    "minItems": "danh sách rỗng",
+    "minLength": "chuỗi rỗng",
+    "oneOf": "không khớp dạng nào được phép",
+}
+
+
+def _validate(data: Any, pack: str, ref: str = "#") -> None:
+    """Raise :class:`PlanError` naming the pack and the JSON path of the
+    first problem when ``data`` does not match the schema."""
+    from jsonschema.exceptions import best_match
+
+    inst = _jsonable(data)
+    err = best_match(_validator(ref).iter_errors(inst))
+    if err is None:
+        return
+    path = err.json_path
+    where = ""
+    if ref == "#" and len(err.absolute_path) >= 2 and err.absolute_path[0] == "rules":
+        rule = inst["rules"][err.absolute_path[1]]
+        if isinstance(rule, dict) and rule.get("code"):
+            where = f", luật {rule['code']}"
+    elif isinstance(inst, dict) and inst.get("code"):
+        where = f", luật {inst['code']}"
+    where_en = where.replace("luật", "rule")
+    what = _VI.get(str(err.validator), "không hợp lệ")
+    detail = err.message if len(err.message) <= 300 else err.message[:299] + "…"
+    raise PlanError("rule-pack",
+                    f"Gói luật {pack}{where}: {path}: {what} ({detail})",
+                    f"Rule pack {pack}{where_en}: {path}: {detail}")
+
+
+# ------------------------------------------------------------------- packs
 
 _CACHE: dict[str, list[Rule]] = {}
 
 
 def rule_packs() -> list[str]:
     return [n for n in resources.list_files("rules", ".yaml")]
+
+
+def read_pack(name: str) -> str:
+    """The YAML text of one pack of ``rules/``."""
+    return resources.read_text("rules", name)
+
+
+def parse_pack(text: str, name: str, kinds: set[str] | None = None) -> list[Rule]:
+    """The rules of one pack's YAML text, checked against the schema."""
+    try:
+        data = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError) as e:  # ValueError: a YAML date that cannot exist
+        raise PlanError("rule-pack", f"Gói luật {name} không đọc được: {e}",
+                        f"Rule pack {name} is not valid YAML: {e}")
+    _validate({} if data is None else data, name)
+    return [_build_rule(raw, name, kinds, f"$.rules[{i}]") for i, raw in enumerate(data["rules"])]
 
 
 def load_rules(lang: str | None = None, packs: list[str] | None = None) -> list[Rule]:
@@ -168,15 +246,9 @@ def load_rules(lang: str | None = None, packs: list[str] | None = None) -> list[
         return list(_CACHE[key])
     rules: list[Rule] = []
     seen: dict[str, str] = {}
+    kinds = set(CHECKS)
     for name in packs or rule_packs():
-        text = resources.read_text("rules", name)
-        try:
-            data = yaml.safe_load(text) or {}
-        except yaml.YAMLError as e:
-            raise PlanError("rule-pack", f"Gói luật {name} không đọc được: {e}",
-                            f"Rule pack {name} is not valid YAML: {e}")
-        for raw in data.get("rules", []):
-            rule = parse_rule(raw, name, set(CHECKS))
+        for rule in parse_pack(read_pack(name), name, kinds):
             if rule.code in seen:
                 raise _bad(name, rule.code, f"trùng mã với {seen[rule.code]}",
                            f"duplicate code, also in {seen[rule.code]}")
