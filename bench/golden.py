@@ -19,12 +19,19 @@ FORMATS = ["text", "json", "md", "html", "sarif", "junit", "github"]
 
 
 def plans() -> list[Path]:
+    """Paths relative to the checkout (the snapshot is run from there), so that
+    two checkouts of the project give the same snapshot."""
     out = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
-    return out + [ROOT / "examples" / "ke-hoach-mau.md"]
+    return [p.relative_to(ROOT.parent).as_posix() and Path("..") / p.relative_to(ROOT.parent)
+            for p in out] + [Path("examples") / "ke-hoach-mau.md"]
 
 
 def main_(dest: Path) -> None:
+    dest = dest.resolve()
     dest.mkdir(parents=True, exist_ok=True)
+    import os
+
+    os.chdir(ROOT)
     runner = CliRunner()
     stamp = re.compile(r'timestamp="[^"]*"')
     for plan in plans():
