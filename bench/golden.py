@@ -22,8 +22,7 @@ def plans() -> list[Path]:
     """Paths relative to the checkout (the snapshot is run from there), so that
     two checkouts of the project give the same snapshot."""
     out = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
-    return [p.relative_to(ROOT.parent).as_posix() and Path("..") / p.relative_to(ROOT.parent)
-            for p in out] + [Path("examples") / "ke-hoach-mau.md"]
+    return [Path("..") / p.relative_to(ROOT.parent) for p in out] + [Path("examples") / "ke-hoach-mau.md"]
 
 
 def main_(dest: Path) -> None:
