@@ -203,6 +203,8 @@ class Task:
     source: str = "prose"  # prose | table | organisation
     section_title: str | None = None
     in_table: bool = False
+    # a duty the plan asks of a body it cannot order ("Đề nghị Hội Nông dân …"), not an order
+    request: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -217,6 +219,7 @@ class Task:
             "product": self.product,
             "deadline": self.deadline,
             "source": self.source,
+            "request": self.request,
         }
 
 
