@@ -130,7 +130,7 @@ def test_labelled_pairs_precision_and_recall():
     assert r["recall"] >= 0.75, r
     # pairs labelled blind after tuning: the honest estimate
     h = cm.evaluate(cm.load_pairs(cm.HELDOUT))
-    assert h["pairs"] >= 100
+    assert h["pairs"] >= 30  # seeds 000/004 removed (blind test)
     assert h["precision"] >= 0.85, h
     assert h["recall"] >= 0.75, h
 
