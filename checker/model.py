@@ -141,6 +141,12 @@ class Header:
     line: int | None = None  # line of the place/date line
     date_lower_bound: str | None = None  # ISO; from the latest cited date
     date_lower_bound_basis: str | None = None
+    governing_body: str | None = None  # "UBND TỈNH X" over "SỞ Y" in the issuer block
+    # the signature block: {"authority": "TM. ỦY BAN NHÂN DÂN", "role": "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH",
+    # "name": "…", "line": 140}
+    signature: dict[str, Any] | None = None
+    # a decision that issues a plan: the plan's own {"kind", "title", "line", "number", "issued_by"}
+    plan: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,6 +160,9 @@ class Header:
             "recipients": self.recipients,
             "date_lower_bound": self.date_lower_bound,
             "date_lower_bound_basis": self.date_lower_bound_basis,
+            "governing_body": self.governing_body,
+            "signature": self.signature,
+            "plan": self.plan,
         }
 
 

@@ -17,6 +17,7 @@ from checker.errors import PlanError
 from checker.model import CheckResult, Plan
 from checker.read import ReadResult, read
 from checker.extract.structure import build_sections, items_of, parse_header
+from checker.extract.parts import roles_by_content
 from checker.extract.tasks import extract_indicators, extract_statements, extract_tasks, table_sections, tables_of
 
 DEFAULT_REFERENCES = ("nq57", "nq71")
@@ -47,6 +48,7 @@ def structure(res: ReadResult, source: str) -> Plan:
     plan.header = parse_header(units)
     items = items_of(units)
     plan.sections = build_sections(units, items)
+    roles_by_content(items, plan.sections)
     tables = tables_of(units)
     plan.sections = table_sections(units, tables, plan.sections)
     plan.tasks = extract_tasks(units, items, plan.sections, tables)

@@ -50,6 +50,9 @@ def import_cmd(doc: str, set_id: str, title: str | None, output: str | None, lan
         _fail(e, lang)
         return
     text = dump_set(data)
+    for line in data.get("status", {}).get("unknown", []):
+        if line.startswith("Không xếp được"):  # rows the importer could not place
+            click.echo(_t(lang, line, line.replace("Không xếp được dòng", "Could not place line", 1)), err=True)
     if output:
         try:
             Path(output).write_text(text, encoding="utf-8")

@@ -47,7 +47,7 @@ class Table:
 def column_roles(cells: list[str]) -> list[str | None]:
     roles: list[str | None] = []
     for c in cells:
-        f = " " + fold(c).strip() + " "
+        f = " " + fold(display(c)).strip(" *_") + " "
         role = None
         for r, words in COLUMN_WORDS:
             if any((" " + w + " " in f) or f.strip() == w or f.strip().startswith(w) for w in words):
@@ -78,7 +78,7 @@ def tables_of(units: list[Unit]) -> list[Table]:
         rows = by_id[tid]
         first = rows[0]
         cells = first.cells or []
-        empty_header = not any(c.strip() for c in cells)
+        empty_header = not any(display(c).strip(" *_") for c in cells)
         roles = column_roles(cells)
         known = sum(1 for r in roles if r)
         prev = tables[-1] if tables else None
@@ -86,6 +86,10 @@ def tables_of(units: list[Unit]) -> list[Table]:
             # continuation of the previous table after a page break
             body = rows[1:] if empty_header else rows
             _add_rows(prev, body, units)
+            continue
+        if prev and prev.kind == "tasks" and known >= 2 and _repeats_header(prev, roles):
+            # the header repeated further down (often without its STT cell): the table goes on
+            _add_rows(prev, rows[1:], units)
             continue
         if known < 2:
             tables.append(Table(tid, [None] * len(cells), "other", [[u.index] for u in rows], first.index))
@@ -108,6 +112,16 @@ def tables_of(units: list[Unit]) -> list[Table]:
     return tables
 
 
+def _is_header_row(cells: list[str]) -> bool:
+    return sum(1 for r in column_roles(cells) if r) >= 3 and all(len(c) < 60 for c in cells)
+
+
+def _repeats_header(prev: Table, roles: list[str | None]) -> bool:
+    named = [r for r in roles if r]
+    return set(named) <= set(prev.columns) and abs(len(roles) - len(prev.columns)) <= 1 \
+        and "text" in named and "lead" in named
+
+
 def _indicator_columns(cells: list[str], roles: list[str | None]) -> list[str | None]:
     """In a chỉ tiêu table a bare "Đơn vị" is the unit of measure (when no
     other column is), "Đơn vị theo dõi/chủ trì…" is the owner."""
@@ -128,7 +142,7 @@ def _stt(t: Table, u: Unit) -> str:
     if "stt" in t.columns and u.cells:
         i = t.columns.index("stt")
         if i < len(u.cells):
-            return u.cells[i].strip()
+            return display(u.cells[i]).strip(" *_")
     return ""
 
 
@@ -136,6 +150,8 @@ def _add_rows(t: Table, rows: list[Unit], units: list[Unit]) -> None:
     for u in rows:
         if not u.cells or not any(c.strip() for c in u.cells):
             continue
+        if _is_header_row(u.cells):
+            continue  # the header row repeated inside the table (after a page break)
         stt = _stt(t, u)
         if not stt and t.rows and "stt" in t.columns:
             t.rows[-1].append(u.index)  # row continued after a page break
@@ -344,9 +360,13 @@ def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
                           unit=ui, loc=units[ui].loc, source=source,
                           section_title=sec.title if sec else None, **kw))
 
+    after = {id(a): b for a, b in zip(items, items[1:])}
     for it, sec in _items_in(units, items, sections, ("tasks", "organisation")):
         if it.kind == "para" and not _para_is_task(it, sec):
             continue
+        nxt = after.get(id(it))
+        if it.ntext.rstrip().endswith(":") and nxt is not None and nxt.rank > it.rank:
+            continue  # a lead ("- Về dữ liệu …, tập trung:") whose sub-items are the tasks
         text, ntext = it.text, it.ntext
         if sec.role == "organisation":
             lead = _org_lead(sec.title) if sec.level > 1 else None

@@ -149,9 +149,18 @@ def _build_rule(raw: dict[str, Any], pack: str, kinds: set[str] | None, path: st
 def _validator(ref: str = "#") -> Any:
     """The schema's validator for the whole pack (``#``) or one of its
     definitions (``#/$defs/rule``); jsonschema is imported on first use only."""
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads(resources.read_text("rules", SCHEMA))
+    try:
+        from jsonschema import Draft202012Validator
+    except ImportError:
+        raise PlanError("jsonschema-missing",
+                        "Thiếu gói jsonschema để kiểm tra gói luật; cài đặt: pip install 'jsonschema>=4.20'",
+                        "The jsonschema package, needed to check rule packs, is missing; "
+                        "install it: pip install 'jsonschema>=4.20'") from None
+    try:
+        schema = json.loads(resources.read_text("rules", SCHEMA))
+    except (OSError, ValueError) as e:
+        raise PlanError("rule-pack-schema", f"Không đọc được lược đồ gói luật rules/{SCHEMA}: {e}",
+                        f"Cannot read the rule-pack schema rules/{SCHEMA}: {e}") from None
     if ref != "#":
         schema = dict(schema, **{"$ref": ref})
         for k in ("required", "properties", "additionalProperties", "type"):
@@ -185,10 +194,11 @@ _VI = {
 def _validate(data: Any, pack: str, ref: str = "#") -> None:
     """Raise :class:`PlanError` naming the pack and the JSON path of the
     first problem when ``data`` does not match the schema."""
+    validator = _validator(ref)
     from jsonschema.exceptions import best_match
 
     inst = _jsonable(data)
-    err = best_match(_validator(ref).iter_errors(inst))
+    err = best_match(validator.iter_errors(inst))
     if err is None:
         return
     path = err.json_path
