@@ -85,7 +85,9 @@ def test_cross_site_post_refused_in_the_users_language():
 def test_same_origin_post_accepted():
     c = create_app(check_fn=_fake_check).test_client()
     for headers in ({"Origin": "http://localhost"}, {"Referer": "http://localhost/"},
-                    {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}, {}):
+                    {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
+                    # Chromium's own form under "Referrer-Policy: no-referrer"
+                    {"Sec-Fetch-Site": "same-origin", "Origin": "null"}, {}):
         r = c.post("/check", data=_form(), content_type="multipart/form-data", headers=headers)
         assert r.status_code == 400, headers  # reached the check (which refuses the fake plan)
         assert _alert(r.get_data(as_text=True)).endswith("Lỗi thử")

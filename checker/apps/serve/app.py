@@ -331,8 +331,12 @@ def _cross_site(headers: Any, host: str) -> bool:
     not a browser's cross-site form)."""
     from urllib.parse import urlsplit
 
-    if (headers.get("Sec-Fetch-Site") or "").lower() == "cross-site":
-        return True
+    site = (headers.get("Sec-Fetch-Site") or "").lower()
+    if site:
+        # a browser that says where the request comes from is believed: with
+        # "Referrer-Policy: no-referrer" Chromium sends "Origin: null" even for
+        # the page's own form, so Origin alone cannot decide for it
+        return site not in ("same-origin", "none")
     origin = headers.get("Origin")
     if origin is not None:
         if origin.strip().lower() == "null":
