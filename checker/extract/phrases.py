@@ -107,14 +107,14 @@ def find_all(text: str, name: str = "task-phrases") -> list[tuple[str, int, int]
 @lru_cache(maxsize=1024)
 def _find_all(text: str, name: str) -> tuple[tuple[str, int, int], ...]:
     # memoised: a task's text is asked for its deadline and for its product
+    ps = phrase_set(name)
+    if ps.needs is not None:
+        have = {w.lower() for w in _TOKEN.findall(text)}  # the words of _words, without offsets
+        if not any(need <= have for need in ps.needs):
+            return ()
     words, spans = _words(text)
     if not words:
         return ()
-    ps = phrase_set(name)
-    if ps.needs is not None:
-        have = set(words)
-        if not any(need <= have for need in ps.needs):
-            return ()
     from checker.libs import spacy
 
     spacy()
