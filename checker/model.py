@@ -203,6 +203,8 @@ class Task:
     source: str = "prose"  # prose | table | organisation
     section_title: str | None = None
     in_table: bool = False
+    # a duty the plan asks of a body it cannot order ("Đề nghị Hội Nông dân …"), not an order
+    request: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -217,6 +219,7 @@ class Task:
             "product": self.product,
             "deadline": self.deadline,
             "source": self.source,
+            "request": self.request,
         }
 
 
@@ -401,10 +404,32 @@ class MandateStatus:
 
 
 @dataclass
+class Link:
+    """One task of a plan carrying out one mandate: the traceability matrix's cell.
+
+    ``strength``: exact (the task restates the mandate), close (the same
+    action on the same object in other words), loose (only the theme)."""
+
+    task: str  # task id (T012; I003 for an indicator)
+    line: int | None
+    mandate: str
+    set: str
+    score: float  # 0..100
+    strength: str  # exact | close | loose
+    evidence: list[str] = field(default_factory=list)  # the words they share
+    location: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"task": self.task, "line": self.line, "mandate": self.mandate, "set": self.set,
+                "score": round(self.score, 1), "strength": self.strength, "evidence": list(self.evidence)}
+
+
+@dataclass
 class Coverage:
     groups: list[dict[str, Any]] = field(default_factory=list)
     mandates: list[MandateStatus] = field(default_factory=list)
     unmatched_tasks: list[dict[str, Any]] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)  # task-centric; statuses derive from them
 
     def to_dict(self) -> dict[str, Any]:
         return {"groups": self.groups,

@@ -18,7 +18,8 @@ from checker.model import CheckResult, Plan
 from checker.read import ReadResult, read
 from checker.extract.structure import build_sections, items_of, parse_header
 from checker.extract.parts import roles_by_content
-from checker.extract.tasks import extract_indicators, extract_statements, extract_tasks, table_sections, tables_of
+from checker.extract.tables import table_sections, tables_of
+from checker.extract.tasks import extract_indicators, extract_statements, extract_tasks
 
 DEFAULT_REFERENCES = ("nq57", "nq71")
 # the Government programme in force on a date: NQ 03/NQ-CP as issued, then
