@@ -231,7 +231,7 @@ def test_no_tasks_gets_a_finding(tmp_path):
     p.write_text("ỦY BAN NHÂN DÂN\nXÃ AN BÌNH\nSố: 14/KH-UBND\nAn Bình, ngày 20 tháng 02 năm 2026\n\n"
                  "KẾ HOẠCH\nChuyển đổi số năm 2026\n\nI. MỤC TIÊU\n- Đến hết năm 2026, 100% hồ sơ được "
                  "tiếp nhận trực tuyến.\n", encoding="utf-8")
-    assert any(f.rule == "STR002" for f in check(p).findings)
+    assert any(f.rule == "STR004" for f in check(p).findings)
 
 
 def test_seed001_duty_opening_like_a_preamble(seed):

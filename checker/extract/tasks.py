@@ -174,11 +174,9 @@ _LEXICON: dict | None = None
 def lexicon() -> dict:
     global _LEXICON
     if _LEXICON is None:
-        import yaml
+        from checker.resources import load_yaml, read_text
 
-        from checker.resources import read_text
-
-        data = yaml.safe_load(read_text("reference", "lexicon.yaml"))
+        data = load_yaml(read_text("reference", "lexicon.yaml"))
         _LEXICON = {
             "verbs": tuple(sorted({fold(v) for v in data["action_verbs"]}, key=len, reverse=True)),
             "connectives": tuple(fold(v) for v in data["connectives"]),
