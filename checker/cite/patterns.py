@@ -21,7 +21,7 @@ TYPE_ABBR = {"NQ": "Nghị quyết", "NĐ": "Nghị định", "QĐ": "Quyết đ
 # number/symbol: 57-NQ/TW · 03/NQ-CP · 04/2025/NQ-CP · 20/2023/QH15 · 92/KHUBND · 57- NQ/TW
 _SEG = r"[A-ZĐ][A-Za-zĐđ&]*\d*"
 _NUM = (rf"(?P<num>\d{{1,5}})(?:\s*/\s*(?P<nyear>(?:19|20)\d{{2}}))?(?P<sp1>[ \t]*)(?P<sep>[-/])"
-        rf"(?P<sp2>[ \t]*)(?P<sym>{_SEG}(?:[-/]{_SEG})*)")
+        rf"(?P<sp2>[ \t]*)(?P<sym>{_SEG}(?:(?:[ \t]+(?=[-/][A-ZĐ]{{2}}))?[-/]{_SEG})*)")
 _NO = r"(?:(?i:số)\s*:?\s*)?"
 
 # no leading look-behind, so the engine can skip ahead fast
@@ -45,6 +45,8 @@ _ISSUER_HEADS = [
     r"Văn phòng Chính phủ", r"Văn phòng Trung ương Đảng", r"Tỉnh ủy", r"Thành ủy", r"Huyện ủy",
     r"Đảng ủy(?: xã| phường)?",
     r"(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân)(?: (?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn))?",
+    # written in lower case ("của ủy ban nhân dân tỉnh Đồng Nai")
+    r"(?:ủy ban nhân dân|hội đồng nhân dân)(?: (?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn))",
     r"Bộ(?= [A-ZĐ])", r"Sở(?= [A-ZĐ])", r"Ban(?= [A-ZĐ])",
 ]
 ISSUER_RE = re.compile(r"\s*,?\s*(?i:của)\s+(?P<head>" + "|".join(_norm_words(h) for h in _ISSUER_HEADS) + r")")

@@ -291,7 +291,7 @@ def _tail(units: list[Unit]) -> tuple[str | None, list[str], dict | None]:
     sig: dict = {}
     if start is not None:
         recipients = _recipients(units, start)
-        block = units[start:start + 16]
+        block = units[max(0, start - 2):start + 16]  # a signature table may open a row above
     else:
         block = [u for u in units[-40:]]
     _signature(block, sig)

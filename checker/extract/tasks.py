@@ -267,6 +267,9 @@ def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
                 continue
             lead, request = _org_lead(sec.title) if sec.level > 1 else (None, False)
             l2, partners = roles_in(ntext, text)
+            head, colon, _ = text.partition(":")
+            if not lead and colon and len(head) < 90 and not _REQUEST.fullmatch(head):
+                lead, request = _org_lead(head)  # "1. Phòng Kinh tế: chủ trì …"
             asked = _request_body(text)
             if asked and not lead:
                 lead, request = asked, True

@@ -74,6 +74,8 @@ def read(path: str | Path, max_bytes: int = MAX_BYTES) -> ReadResult:
         from checker.read.text import read_text
         res = read_text(data, fmt)
     res.sha256 = hashlib.sha256(data).hexdigest()
+    from checker.read.quality import check_layer
+    res.units = check_layer(res.units, res.notes)
     finish(res.units)
     if not any(u.norm.strip() for u in res.units):
         raise PlanError("no-text", f"Tệp không có nội dung văn bản: {p.name}",
