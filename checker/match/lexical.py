@@ -143,6 +143,15 @@ def head(folded: str) -> str:
     return " ".join(h.split()[:HEAD_WORDS])
 
 
+@lru_cache(maxsize=8192)
+def analysed(text: str):
+    """(terms, object terms, actions, head terms, short string) of a text, cached:
+    a plan checked again, or a paragraph that plans share, is analysed once."""
+    f = _prepared(text)
+    a, o, ac = analyse(text, f)
+    return tuple(a), tuple(o), ac, tuple(analyse(text, head(f))[0]), short_string(text, f)
+
+
 def short_string(text: str, folded: str | None = None) -> str:
     f = folded if folded is not None else _prepared(text)
     return " ".join(_WORD.findall(f))[:SHORT]
@@ -212,31 +221,36 @@ def _dense(rows: list[dict[int, int]], width: int):
 
 
 def _matrix(base, idf):
-    """Rows of ``base`` weighted by ``idf`` (its first columns) and normalised."""
+    """(base, idf of its columns, 1 / row norms under that idf): what cosines need,
+    without building the weighted matrix."""
     import numpy as np
 
-    m = base * idf[None, : base.shape[1]]
-    norms = np.sqrt((m * m).sum(axis=1, keepdims=True))
+    w = idf[: base.shape[1]]
+    norms = np.sqrt((base * base) @ (w * w))
     norms[norms == 0] = 1.0
-    return m / norms
+    return base, w, (1.0 / norms).astype(np.float32)
 
 
 def _cosines(rows: list[dict[int, int]], mand, idf):
-    """Cosine of each task row with every (normalised) mandate row, one small
-    product per task over the task's own terms: no large matrix product, so no
-    BLAS threads (which stall on a loaded machine)."""
+    """Cosine of each task row with every mandate row, one small product per
+    task over the task's own terms: no large matrix product, so no BLAS
+    threads (which stall on a loaded machine)."""
     import numpy as np
 
-    out = np.zeros((len(rows), mand.shape[0]), dtype=np.float32)
+    base, w_m, inv = mand
+    out = np.zeros((len(rows), base.shape[0]), dtype=np.float32)
+    width = base.shape[1]
     for i, c in enumerate(rows):
         if not c:
             continue
         cols = np.fromiter(c.keys(), dtype=np.int64, count=len(c))
-        w = np.fromiter((1.0 + math.log(n) for n in c.values()), dtype=np.float32, count=len(c)) * idf[cols]
+        w = np.fromiter(c.values(), dtype=np.float32, count=len(c))
+        w = (1.0 + np.log(w)) * idf[cols]
         nrm = float(np.sqrt((w * w).sum()))
-        inside = cols < mand.shape[1]  # terms no mandate holds only lengthen the task
+        inside = cols < width  # terms no mandate holds only lengthen the task
         if nrm and inside.any():
-            out[i] = (mand[:, cols[inside]] * (w[inside] / nrm)).sum(axis=1)
+            ci = cols[inside]
+            out[i] = (base[:, ci] @ (w[inside] * w_m[ci])) * inv / nrm
     return out
 
 
@@ -258,13 +272,12 @@ def features(index: SetIndex, task_texts: Sequence[str], applicable: Sequence[bo
     vocab = dict(index.vocab)
     t_terms, t_obj, t_act, t_short, t_head = [], [], [], [], []
     for tx in task_texts:
-        f = _prepared(tx)
-        a, o, ac = analyse(tx, f)
-        t_head.append(_counts(analyse(tx, head(f))[0], vocab, True))
+        a, o, ac, h, sh = analysed(tx)
+        t_head.append(_counts(h, vocab, True))
         t_terms.append(_counts(a, vocab, True))
         t_obj.append(_counts(o, vocab, True))
         t_act.append(ac)
-        t_short.append(short_string(tx, f))
+        t_short.append(sh)
     width = len(vocab)
     df = np.zeros(width, dtype=np.float32)
     df[: len(index.df)] = index.df

@@ -73,37 +73,54 @@ def _mandate_groups(ms) -> list[str | None]:
     return [g.get(m.group) for m in ms.mandates]
 
 
+@lru_cache(maxsize=4096)
+def _words(text: str):
+    """(text, [(folded word, start, end)], [punctuation between word k and k+1?]) of a mandate."""
+    import unicodedata
+
+    from checker.normalize import fold
+
+    n = unicodedata.normalize("NFC", text)
+    words = [(fold(m.group(0)), m.start(), m.end()) for m in re.finditer(r"\w+", n)]
+    gaps = [bool(re.search(r"[,;:.()“”\"]", n[words[k][2]:words[k + 1][1]])) for k in range(len(words) - 1)]
+    return n, words, gaps
+
+
+@lru_cache(maxsize=4096)
+def _terms(text: str) -> frozenset[str]:
+    from checker.match.lexical import analyse
+
+    return frozenset(analyse(text)[0])
+
+
 def _evidence_terms(task_text: str, mandate_text_: str, limit: int = 6) -> list[str]:
     """The phrases a task shares with a mandate, as the mandate writes them:
     maximal runs of the mandate's words whose syllable pairs the task has too
-    (longest first), or its rarer shared single words when there is no run."""
-    from checker.match.lexical import FUNCTION_WORDS, analyse
-    from checker.normalize import fold, norm
+    (longest first)."""
+    from checker.match.lexical import FUNCTION_WORDS
 
-    a, _, _ = analyse(task_text)
-    shared = set(a)
-    n = norm(mandate_text_)
-    words = [(fold(m.group(0)), m.start(), m.end()) for m in re.finditer(r"\w+", n)]
+    shared = _terms(task_text)
+    n, words, gaps = _words(mandate_text_)
     runs: list[tuple[int, int]] = []
     i = 0
     while i < len(words) - 1:
         j = i
-        while j + 1 < len(words) and f"{words[j][0]}_{words[j + 1][0]}" in shared \
-                and not re.search(r"[,;:.()“”\"]", n[words[j][2]:words[j + 1][1]]):
+        while j + 1 < len(words) and not gaps[j] and f"{words[j][0]}_{words[j + 1][0]}" in shared:
             j += 1
         if j > i:
-            while i < j and words[i][0] in FUNCTION_WORDS:
-                i += 1
-            while j > i and words[j][0] in FUNCTION_WORDS:
-                j -= 1
-            if j > i:
-                runs.append((i, j))
+            a, b = i, j
+            while a < b and words[a][0] in FUNCTION_WORDS:
+                a += 1
+            while b > a and words[b][0] in FUNCTION_WORDS:
+                b -= 1
+            if b > a:
+                runs.append((a, b))
             i = j + 1
         else:
             i += 1
     out: list[str] = []
-    for i, j in sorted(runs, key=lambda r: (-(r[1] - r[0]), r[0])):
-        ph = n[words[i][1]:words[j][2]].lower()
+    for a, b in sorted(runs, key=lambda r: (-(r[1] - r[0]), r[0])):
+        ph = n[words[a][1]:words[b][2]].lower()
         if ph not in out:
             out.append(ph)
         if len(out) >= limit:
