@@ -165,11 +165,32 @@ def test_a_commune_plan_against_a_provincial_plan(dn179, seed):
     # rows only the province's departments carry out are not asked of a commune
     na = [s for s in cov.mandates if s.status == "not-applicable"]
     assert all("commune" not in s.mandate.level for s in na)
-    # the reviewer's links: 002's tasks on the Đồng Nai plan's community digital teams
-    # and digital skills rows
-    strong = {(lk.line, lk.mandate) for lk in cov.links if lk.strength != "loose"}
-    gold = _gold("002_af8008956ab8b7d3.txt", "dn179")
-    assert len(strong & gold) >= 2, (strong & gold, gold)
+
+
+def test_commune_plans_against_the_provincial_plan_agree_with_a_reviewer(dn179, seed):
+    """The exact+close links to Đồng Nai KH 179 of the four labelled commune plans,
+    against the reviewer's (tests/data/match_pairs/pairs.csv): most links found are
+    right; many of the reviewer's are still missed (measured: 11 of 17 right, 40 in all)."""
+    from checker.pipeline import extract
+
+    tp = fp = 0
+    for name, path in (("001_30f6003b53efe500.txt", seed("001")), ("002_af8008956ab8b7d3.txt", seed("002")),
+                       ("003_dca197c9b0492ba3.txt", seed("003")),
+                       ("ke-hoach-mau.md", ROOT / "examples" / "ke-hoach-mau.md")):
+        plan = extract(path)
+        cov = match(plan.tasks, [dn179], indicators=plan.indicators)
+        gold = _gold(name, "dn179")
+        judged = _judged(name, "dn179")
+        pred = {(lk.line, lk.mandate) for lk in cov.links if lk.strength != "loose" and lk.line in judged}
+        tp, fp = tp + len(pred & gold), fp + len(pred - gold)
+    assert tp >= 8 and tp / (tp + fp) >= 0.55, (tp, fp)
+
+
+def _judged(plan: str, set_id: str) -> set:
+    import csv
+
+    with open(ROOT / "tests" / "data" / "match_pairs" / "pairs.csv", encoding="utf-8") as f:
+        return {int(r["line"]) for r in csv.DictReader(f) if r["plan"] == plan and r["set"] == set_id}
 
 
 def _gold(plan: str, set_id: str) -> set:
@@ -197,9 +218,11 @@ def test_cross_validated_precision_and_recall(cv):
     """Folds grouped by plan (bench/calibrate_match.py --links prints the same).
     Floors a little under the measured values in README.md."""
     p, r, _ = cv["links"]
-    assert p >= 0.62 and r >= 0.53, cv["links"]
+    assert p >= 0.66 and r >= 0.60, cv["links"]
+    p, r, _ = cv["links_annex_commune"]
+    assert p >= 0.55 and r >= 0.55, cv["links_annex_commune"]
     p, r, _ = cv["missing"]
-    assert p >= 0.82 and r >= 0.78, cv["missing"]
+    assert p >= 0.85 and r >= 0.79, cv["missing"]
 
 
 def test_blind_seeds_are_not_in_the_labelled_pairs():

@@ -24,7 +24,10 @@ A pair (task, mandate) is described by a few numbers (:data:`FEATURES`):
   with the mandate's head: the first clause, before a purpose ("nhằm",
   "để", "theo hướng" …) or a list, which says what is to be done;
 * ``group``  — 1 when the task's section and the mandate's group are about
-  the same NQ 57 group, 0 when they are about different ones, 0.5 unknown.
+  the same NQ 57 group, 0 when they are about different ones, 0.5 unknown;
+* ``anchor`` — extra evidence from the hand-written sets: the keyword
+  matcher's score (0..1) of the task against the curated mandate that reads
+  most like this one (:func:`checker.match.links.crosswalk`), 0 when none does.
 
 A logistic model of these (weights fitted by cross-validation in
 bench/calibrate_match.py, kept in :data:`WEIGHTS`) gives the link score.
@@ -39,17 +42,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-FEATURES = ("cos", "obj", "act", "fuzz", "rank_t", "rank_m", "level", "head_m", "head_t", "group")
+FEATURES = ("cos", "obj", "act", "fuzz", "rank_t", "rank_m", "level", "head_m", "head_t", "group", "anchor")
 
 # Fitted by bench/calibrate_match.py on tests/data/match_pairs/ (seeds 000/004 never used);
 # its cross-validated precision and recall are in README.md.
 # <fitted>
 # link model (probability of an exact or close link) and the strength thresholds
-WEIGHTS = {"bias": -10.929, "cos": 2.717, "obj": 1.799, "act": 0.136, "fuzz": 2.378, "rank_t": 3.666,
-           "rank_m": 1.452, "level": 1.742, "head_m": 1.862, "head_t": 2.036, "group": 1.723}
-EXACT = 0.570
-CLOSE = 0.300
-LOOSE = 0.120
+WEIGHTS = {"bias": -10.094, "cos": 1.267, "obj": 0.510, "act": -0.059, "fuzz": 1.875, "rank_t": 3.022,
+           "rank_m": 1.949, "level": 1.033, "head_m": 0.721, "head_t": 2.146, "group": 1.626, "anchor": 3.458}
+EXACT = 0.805
+CLOSE = 0.275
+LOOSE = 0.060
 # </fitted>
 MAX_LINKS_PER_TASK = 3
 SHORT = 200  # characters of the strings rapidfuzz compares
@@ -260,7 +263,7 @@ FUZZ_TOP = 10  # mandates per task rescored with rapidfuzz (the best by cosine)
 
 def features(index: SetIndex, task_texts: Sequence[str], applicable: Sequence[bool] | None = None,
              task_groups: Sequence[str | None] | None = None,
-             mandate_groups: Sequence[str | None] | None = None):
+             mandate_groups: Sequence[str | None] | None = None, anchor=None):
     """Feature array (tasks × mandates × len(FEATURES)) of every pair."""
     import numpy as np
     from rapidfuzz import fuzz
@@ -329,6 +332,8 @@ def features(index: SetIndex, task_texts: Sequence[str], applicable: Sequence[bo
         mg = np.array([g or "" for g in mandate_groups], dtype=object)
         known = (tg[:, None] != "") & (mg[None, :] != "")
         out[..., 9] = np.where(known, (tg[:, None] == mg[None, :]).astype(np.float32), 0.5)
+    if anchor is not None:
+        out[..., 10] = anchor
     return out
 
 
@@ -337,7 +342,8 @@ def probability(feats, weights: dict[str, float] | None = None):
     import numpy as np
 
     w = weights or WEIGHTS
-    z = w.get("bias", 0.0) + sum(w.get(f, 0.0) * feats[..., k] for k, f in enumerate(FEATURES))
+    vec = np.array([w.get(f, 0.0) for f in FEATURES], dtype=np.float32)
+    z = w.get("bias", 0.0) + np.einsum("ijk,k->ij", feats, vec)  # einsum: no BLAS threads
     p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
     # links go only to the mandates the plan is asked to carry out
     return p * (feats[..., FEATURES.index("level")] > 0)

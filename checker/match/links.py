@@ -50,14 +50,48 @@ def set_index(ms):
     return _index(ms.source_file or ms.id, tuple(m.id for m in ms.mandates), texts)
 
 
-def pair_features(tasks: Sequence[Task], ms, level: str | None):
-    """Features of every task × mandate pair of one set, and its mandates."""
+def pair_features(tasks: Sequence[Task], ms, level: str | None, anchor=None):
+    """Features of every task × mandate pair of one set, and its mandates.
+    ``anchor``: the keyword evidence of the hand-written sets (tasks × mandates,
+    0..1), see :func:`crosswalk` and ``checker.match.matcher.anchor_matrix``."""
     from checker.match.lexical import features
 
     idx = set_index(ms)
     appl = [level is None or level in m.level for m in ms.mandates]
     return features(idx, [t.text for t in tasks], appl, [_nq57(t.section_title) for t in tasks],
-                    _mandate_groups(ms)), ms.mandates
+                    _mandate_groups(ms), anchor), ms.mandates
+
+
+CROSSWALK_MIN = 0.3  # cosine from which an imported mandate reads like a curated one
+
+
+def curated_sets() -> tuple[str, ...]:
+    """The installed hand-written sets with their own mandates (not inherited copies)."""
+    from checker.mandates.load import available_sets, load_set
+
+    return tuple(s for s in available_sets() if is_curated(load_set(s)) and not load_set(s).inherits)
+
+
+@lru_cache(maxsize=32)
+def _crosswalk(key: str, texts: tuple[str, ...], curated: tuple[str, ...]) -> tuple:
+    from checker.mandates.load import load_set
+    from checker.match.lexical import build_index, features
+
+    cur = [m for sid in curated for m in load_set(sid).mandates]
+    if not cur or not texts:
+        return tuple(None for _ in texts)
+    idx = build_index([m.id for m in cur], [f"{m.title}. {m.description}. {', '.join(m.keywords + m.synonyms)}"
+                                            for m in cur])
+    cos = features(idx, list(texts))[..., 0]
+    best = cos.argmax(axis=1)
+    return tuple(cur[int(j)].id if cos[i, j] >= CROSSWALK_MIN else None for i, j in enumerate(best))
+
+
+def crosswalk(ms) -> tuple:
+    """For each mandate of an imported set, the id of the hand-written mandate
+    (nq57, nq03) that reads most like it, or None: its curated keywords and
+    synonyms then count as extra evidence for it (the ``anchor`` feature)."""
+    return _crosswalk(ms.source_file or ms.id, tuple(mandate_text(m) for m in ms.mandates), curated_sets())
 
 
 @lru_cache(maxsize=1024)
@@ -128,7 +162,7 @@ def _evidence_terms(task_text: str, mandate_text_: str, limit: int = 6) -> list[
     return out
 
 
-def lexical_links(tasks: Sequence[Task], ms, level: str | None) -> list[Link]:
+def lexical_links(tasks: Sequence[Task], ms, level: str | None, anchor=None) -> list[Link]:
     """Links from the plan's tasks to an imported set's mandates."""
     import numpy as np
 
@@ -136,7 +170,7 @@ def lexical_links(tasks: Sequence[Task], ms, level: str | None) -> list[Link]:
 
     if not tasks or not ms.mandates:
         return []
-    feats, mds = pair_features(tasks, ms, level)
+    feats, mds = pair_features(tasks, ms, level, anchor)
     prob = L.probability(feats)
     # a task off the set's topic, in a plan mostly off it, weighs half (as in the keyword matcher)
     on = [_on_topic(t, ms) for t in tasks]
@@ -278,14 +312,14 @@ def group_rows(set_objs, statuses: list[MandateStatus]) -> list[dict[str, Any]]:
 
 
 def mention_from_links(statements: Sequence[Task], ms, level: str | None,
-                       statuses: list[MandateStatus]) -> None:
+                       statuses: list[MandateStatus], anchor=None) -> None:
     """A missing mandate of an imported set that the purpose/objectives carry
     out (an exact or close link from one of them) gets it in ``mentions``."""
     by = {st.mandate.id: st for st in statuses if st.status == "missing"}
     if not by:
         return
     text_of = {t.id: t for t in statements}
-    for lk in lexical_links(statements, ms, level):
+    for lk in lexical_links(statements, ms, level, anchor):
         st = by.get(lk.mandate)
         if st is None or lk.strength == "loose" or st.mentions:
             continue
