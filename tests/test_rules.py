@@ -217,11 +217,13 @@ def test_missing_jsonschema_or_schema_is_a_plan_error(monkeypatch):
     from checker.judge import rulepack
 
     rulepack._validator.cache_clear()
+    monkeypatch.setenv("PLANCHECK_DATA_CACHE", "0")  # a cached parse would skip the validator
     monkeypatch.setitem(sys.modules, "jsonschema", None)
     with pytest.raises(PlanError) as e:
         rulepack.parse_pack(_PACK, "good.yaml", set(CHECKS))
     assert e.value.code == "jsonschema-missing" and "pip install" in e.value.en
     monkeypatch.undo()
+    monkeypatch.setenv("PLANCHECK_DATA_CACHE", "0")
     monkeypatch.setattr(rulepack, "SCHEMA", "no-such.schema.json")
     with pytest.raises(PlanError) as e:
         rulepack.parse_pack(_PACK, "good.yaml", set(CHECKS))

@@ -8,16 +8,8 @@ funding …) keep it.
 from __future__ import annotations
 
 from checker.extract.structure import Item
-from checker.extract.tasks import lexicon
+from checker.extract.tasks import is_action
 from checker.model import Section
-from checker.normalize import fold
-
-
-def is_action(ntext: str) -> bool:
-    """An item that gives an action: it opens with an action verb of the lexicon."""
-    f = fold(ntext.strip().lstrip("*_ "))
-    lex = lexicon()
-    return f.startswith(lex["verbs"]) and not f.startswith(lex["connectives"])
 
 
 def roles_by_content(items: list[Item], sections: list[Section]) -> None:

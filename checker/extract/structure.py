@@ -115,7 +115,7 @@ def build_sections(units: list[Unit], items: list[Item]) -> list[Section]:
         if it.kind in ("bullet", "para"):
             continue
         has_children = any(
-            nx.rank > it.rank for nx in items[k + 1:k + 2]
+            nx.rank > it.rank and not _CLOSING.match(nx.ntext) for nx in items[k + 1:k + 2]
         )
         if it.kind == "letter" and not has_children and (len(it.ntext) > 80 or _is_sentence(it.ntext, 40)):
             continue  # a lettered task, not a heading
@@ -149,6 +149,9 @@ def build_sections(units: list[Unit], items: list[Item]) -> list[Section]:
         sections.append(sec)
         stack.append((it.rank, sec))
     return sections
+
+
+_CLOSING = re.compile(r"^\W*(Nơi nhận|TM\.|KT\.)", re.I)
 
 
 def _is_sentence(text: str, least: int = 60) -> bool:

@@ -127,6 +127,8 @@ def report_data(result: CheckResult, lang: str = "vi") -> dict[str, Any]:
         "scope": scope,
         "references": list(result.references),
         "coverage": cov,
+        # task-centric traceability: which task carries out which mandate (statuses derive from these)
+        "links": [lk.to_dict() for lk in result.coverage.links] if result.coverage is not None else [],
         "findings": [finding_dict(f) for f in result.findings],
         "summary": summary_counts(result.findings),
         "tool": {"name": "plancheck", "version": _tool_version(result)},
