@@ -94,7 +94,8 @@ def make_doc(words: list[str]):
     """A spaCy Doc over ``words`` (already folded syllables)."""
     from spacy.tokens import Doc
 
-    return Doc(vocab(), words=list(words) or [""])
+    # an empty Doc for no words (spaCy refuses the empty string as a token)
+    return Doc(vocab(), words=[w for w in words if w])
 
 
 @dataclass
