@@ -101,7 +101,8 @@ def make_doc(words: list[str]):
     spacy()
     from spacy.tokens import Doc
 
-    return Doc(vocab(), words=list(words) or [""])
+    # an empty Doc for no words (spaCy refuses the empty string as a token)
+    return Doc(vocab(), words=[w for w in words if w])
 
 
 @dataclass
