@@ -15,6 +15,7 @@ import click
 
 from checker import __version__
 from checker.errors import PlanError
+from checker.model import safe_text
 
 LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
                     help="Ngôn ngữ thông báo / message language.")
@@ -205,7 +206,7 @@ def check(plans, references, fmt, output, as_of, fail_on, config_path, baseline_
             cfg = load_config(Path(path), explicit=Path(config_path) if config_path else None)
             res = pipeline.check(path, references=refs, as_of=day, config=cfg, lang=lang)
         except PlanError as e:
-            click.echo(f"{path}: " + ("Lỗi: " if lang == "vi" else "Error: ") + e.message(lang), err=True)
+            click.echo(f"{safe_text(path)}: " + ("Lỗi: " if lang == "vi" else "Error: ") + e.message(lang), err=True)
             failed = True
             continue
         if baseline_path:

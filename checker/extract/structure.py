@@ -135,11 +135,11 @@ def parse_header(units: list[Unit]) -> Header:
             if m and len(s) < 60:
                 num = m.group("num").strip()
                 h.number = f"{num}/{m.group('sym')}" if num else f"/{m.group('sym')}"
-        if h.date is None:
+        if h.date is None and h.date_invalid is None:
             m = _PLACE_DATE.match(s)
             if m:
                 h.place = _clean(m.group("place"))
-                h.date = PartialDate(int(m.group("y")), _int(m.group("m")), _int(m.group("d")))
+                h.date = _header_date(m, h)
                 h.line = u.loc.line
         if h.kind is None:
             up = s.upper()
@@ -149,12 +149,12 @@ def parse_header(units: list[Unit]) -> Header:
                     break
             if h.kind:
                 h.title = _title_after(top, u.index)
-    if h.date is None:
+    if h.date is None and h.date_invalid is None:
         # an annex: "(Kèm theo Kế hoạch số /KH-UBND ngày /6/2026 của UBND xã)"
         for u in top[:15]:
             m = _INLINE_DATE.search(u.norm)
             if m and "kèm theo" in u.norm.lower():
-                h.date = PartialDate(int(m.group("y")), _int(m.group("m")), _int(m.group("d")))
+                h.date = _header_date(m, h)
                 h.line = u.loc.line
                 if h.number is None:
                     mn = re.search(r"số\s*([0-9]*)\s*/\s*([A-ZĐ][A-ZĐ\-]+)", u.norm)
@@ -165,6 +165,18 @@ def parse_header(units: list[Unit]) -> Header:
         h.issuer = _infer_issuer(units, h.title)
     h.signer, h.recipients = _tail(units)
     return h
+
+
+def _header_date(m: re.Match, h: Header) -> PartialDate | None:
+    """The header's date, or None when it cannot exist ("ngày 31 tháng 6 năm
+    2026"): the date as written is kept in ``h.date_invalid`` and rule CON010
+    reports it; the as-of date then comes from the citations or today."""
+    d = PartialDate(int(m.group("y")), _int(m.group("m")), _int(m.group("d")))
+    if d.valid:
+        return d
+    text = m.group(0)
+    h.date_invalid = text[max(text.lower().find("ngày"), 0):].strip()
+    return None
 
 
 def _int(s: str | None) -> int | None:
