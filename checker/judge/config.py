@@ -112,8 +112,14 @@ class Config:
                     # an expired waiver no longer hides the finding, and the report says so
                     f.data["waiver_expired"] = w.expires.isoformat() if w.expires else ""
                     day = f"{w.expires:%d/%m/%Y}" if w.expires else ""
-                    f.message += (f" (Miễn trừ đã hết hạn ngày {day}: {w.reason})" if lang != "en"
-                                  else f" (Waiver expired on {day}: {w.reason})")
+                    notes = {"vi": f" (Miễn trừ đã hết hạn ngày {day}: {w.reason})",
+                             "en": f" (Waiver expired on {day}: {w.reason})"}
+                    lg = "en" if lang == "en" else "vi"
+                    texts = getattr(f, "texts", None)
+                    if isinstance(texts, dict) and texts:
+                        for k, (msg, sug) in list(texts.items()):
+                            texts[k] = (msg + notes.get(k, notes["vi"]), sug)
+                    f.message += notes[lg]
                     if w not in self.expired:
                         self.expired.append(w)
                 break
