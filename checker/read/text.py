@@ -11,7 +11,9 @@ from checker.model import Location, Unit
 from checker.read.result import ReadResult
 from checker.read.encoding import decode
 
-_SEP_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
+# a markdown table's separator row; written so that no two parts can take the
+# same characters (the plain form backtracked cubically on "--|" + spaces)
+_SEP_ROW = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*(?:(?::-*:?|-+:?)\s*)?)*$")
 
 
 def split_pipe_row(line: str) -> tuple[list[str], list[tuple[int, int]]] | None:
