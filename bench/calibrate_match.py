@@ -151,6 +151,9 @@ def links_report(fit: bool = False, timing_runs: int = 5) -> dict:
     bs = E.blocks()
     print(f"labelled pairs: {len(E.pairs())} in {len(bs)} plan × set blocks "
           f"(features of every pair built in {time.perf_counter() - t0:.1f} s)")
+    if E.UNMATCHED:
+        lost = sorted({(r["plan"][:3], int(r["line"])) for r in E.UNMATCHED})
+        print(f"  {len(E.UNMATCHED)} pairs name a task the extractor no longer gives (skipped): {lost}")
     r = MF.cross_validate(bs, beta="target")
     c = r["counts"]
 

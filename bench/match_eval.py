@@ -69,7 +69,9 @@ def mandate_set(set_id: str):
     return load_set(str(f))
 
 
-def task_index(name: str, line: int, text: str) -> int:
+def task_index(name: str, line: int, text: str) -> int | None:
+    """The extracted task a labelled pair names (None when the extractor no longer
+    gives it: the pairs were judged on one version of its output)."""
     ts = plan(name).tasks
     for i, t in enumerate(ts):
         if t.loc.line == line and t.text[:160].strip() == text.strip():
@@ -77,7 +79,10 @@ def task_index(name: str, line: int, text: str) -> int:
     for i, t in enumerate(ts):
         if t.loc.line == line and t.text.startswith(text[:60]):
             return i
-    raise KeyError((name, line, text[:40]))
+    return None
+
+
+UNMATCHED: list[dict] = []  # labelled pairs whose task the extractor no longer gives
 
 
 @dataclass
@@ -121,7 +126,11 @@ def blocks() -> list[Block]:
         labels = {}
         for r in rows:
             if r["plan"] == name and r["set"] == sid:
-                labels[(task_index(name, int(r["line"]), r["task"]), pos[r["mandate"]])] = r["label"]
+                ti = task_index(name, int(r["line"]), r["task"])
+                if ti is None:
+                    UNMATCHED.append(r)
+                    continue
+                labels[(ti, pos[r["mandate"]])] = r["label"]
         judged = sorted({ti for ti, _ in labels})
         out.append(Block(name, sid, feats, labels, judged, mids))
     return out
