@@ -88,6 +88,35 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch) == "Mn"
 
 
+def safe_text(value: object) -> str:
+    """A path or name as text that can always be written out: bytes that are not
+    UTF-8 in a file name (kept by Python as lone surrogates) become U+FFFD."""
+    s = str(value)
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def date_exists(year: int | None, month: int | None = None, day: int | None = None) -> bool:
+    """Whether a (partial) date can exist on the calendar: a blank month or day
+    is fine, 31 tháng 6, 29/02/2025, month 13 and year 0 are not."""
+    import calendar
+
+    if year is None:
+        return month is None and day is None
+    if not 1 <= year <= 9999:
+        return False
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is not None:
+        last = calendar.monthrange(year, month)[1] if month else 31
+        if not 1 <= day <= last:
+            return False
+    return True
+
+
 @dataclass
 class PartialDate:
     """A date whose day and/or month may be blank in the source."""
@@ -109,11 +138,16 @@ class PartialDate:
     def complete(self) -> bool:
         return None not in (self.year, self.month, self.day)
 
+    @property
+    def valid(self) -> bool:
+        """False for a date that cannot exist (31/6, 29/02/2025, month 13, year 0)."""
+        return date_exists(self.year, self.month, self.day)
+
     def earliest(self):
-        """The first calendar day the partial date can stand for."""
+        """The first calendar day the partial date can stand for (None if it cannot exist)."""
         import datetime as dt
 
-        if self.year is None:
+        if self.year is None or not self.valid:
             return None
         return dt.date(self.year, self.month or 1, self.day or 1)
 
@@ -121,7 +155,7 @@ class PartialDate:
         import calendar
         import datetime as dt
 
-        if self.year is None:
+        if self.year is None or not self.valid:
             return None
         month = self.month or 12
         day = self.day or calendar.monthrange(self.year, month)[1]
@@ -141,6 +175,13 @@ class Header:
     line: int | None = None  # line of the place/date line
     date_lower_bound: str | None = None  # ISO; from the latest cited date
     date_lower_bound_basis: str | None = None
+    governing_body: str | None = None  # "UBND TỈNH X" over "SỞ Y" in the issuer block
+    # the signature block: {"authority": "TM. ỦY BAN NHÂN DÂN", "role": "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH",
+    # "name": "…", "line": 140}
+    signature: dict[str, Any] | None = None
+    # a decision that issues a plan: the plan's own {"kind", "title", "line", "number", "issued_by"}
+    plan: dict[str, Any] | None = None
+    date_invalid: str | None = None  # the date as written when it cannot exist (then date is None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,6 +195,10 @@ class Header:
             "recipients": self.recipients,
             "date_lower_bound": self.date_lower_bound,
             "date_lower_bound_basis": self.date_lower_bound_basis,
+            "governing_body": self.governing_body,
+            "signature": self.signature,
+            "plan": self.plan,
+            "date_invalid": self.date_invalid,
         }
 
 
@@ -194,6 +239,8 @@ class Task:
     source: str = "prose"  # prose | table | organisation
     section_title: str | None = None
     in_table: bool = False
+    # a duty the plan asks of a body it cannot order ("Đề nghị Hội Nông dân …"), not an order
+    request: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -208,6 +255,7 @@ class Task:
             "product": self.product,
             "deadline": self.deadline,
             "source": self.source,
+            "request": self.request,
         }
 
 
@@ -392,10 +440,32 @@ class MandateStatus:
 
 
 @dataclass
+class Link:
+    """One task of a plan carrying out one mandate: the traceability matrix's cell.
+
+    ``strength``: exact (the task restates the mandate), close (the same
+    action on the same object in other words), loose (only the theme)."""
+
+    task: str  # task id (T012; I003 for an indicator)
+    line: int | None
+    mandate: str
+    set: str
+    score: float  # 0..100
+    strength: str  # exact | close | loose
+    evidence: list[str] = field(default_factory=list)  # the words they share
+    location: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"task": self.task, "line": self.line, "mandate": self.mandate, "set": self.set,
+                "score": round(self.score, 1), "strength": self.strength, "evidence": list(self.evidence)}
+
+
+@dataclass
 class Coverage:
     groups: list[dict[str, Any]] = field(default_factory=list)
     mandates: list[MandateStatus] = field(default_factory=list)
     unmatched_tasks: list[dict[str, Any]] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)  # task-centric; statuses derive from them
 
     def to_dict(self) -> dict[str, Any]:
         return {"groups": self.groups,
@@ -413,3 +483,27 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     graph: Any = None  # networkx.DiGraph of the plan's citations
     tool_version: str = ""
+
+    def defer_graph(self, build: Any) -> None:
+        """Build the citation graph only when something reads ``graph``:
+        ``build()`` (a picklable callable, e.g. a ``functools.partial`` of a
+        module-level function) is called at the first read."""
+        self.__dict__["_graph"] = None
+        self.__dict__["_graph_build"] = build
+
+
+def _get_graph(self: CheckResult) -> Any:
+    g = self.__dict__.get("_graph")
+    if g is None and self.__dict__.get("_graph_build") is not None:
+        g = self.__dict__["_graph"] = self.__dict__.pop("_graph_build")()
+    return g
+
+
+def _set_graph(self: CheckResult, g: Any) -> None:
+    self.__dict__["_graph"] = g
+    self.__dict__.pop("_graph_build", None)
+
+
+# ``graph`` stays a field of the dataclass (constructor, repr, equality) and
+# is read and written as before; reading it builds a deferred graph
+CheckResult.graph = property(_get_graph, _set_graph)  # type: ignore[assignment]
