@@ -166,14 +166,19 @@ def main(argv: list[str] | None = None) -> int:
         server = None
         if a.url:
             host = urllib.parse.urlsplit(a.url).hostname or ""
-            if not (host.startswith("127.") or host in ("localhost", "::1")):
+            from checker.apps.serve import is_loopback
+
+            if not is_loopback(host):
                 print("--url must be a loopback address", file=sys.stderr)
                 return 2
             base = a.url.rstrip("/")
         else:
             from checker.apps.serve import BackgroundServer, ResultStore, create_app
 
-            server = BackgroundServer(create_app(store=ResultStore(capacity=max(64, n + 8)))).__enter__()
+            app = create_app(store=ResultStore(capacity=max(64, n + 8)))
+            if app.extensions.get("plancheck_pool"):
+                app.extensions["plancheck_pool"]()  # the check workers start now, as under plancheck serve
+            server = BackgroundServer(app).__enter__()
             base = server.url
         print(f"{n} uploads, {c} at a time, to {base} (timeout {timeout:.0f} s) …", file=sys.stderr)
         deadline = time.monotonic() + timeout

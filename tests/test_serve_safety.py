@@ -166,9 +166,24 @@ def test_upload_is_checked_in_a_worker_not_in_the_server(seed):
         assert pids and os.getpid() not in pids
 
 
+def _burning_check(path, refs, as_of):
+    """The real check in the worker, except for an upload that starts with
+    HOSTILE: that one burns CPU for 25 s, like a plan that blows up a regex
+    or the matcher (whatever the engine's own limits make of real ones)."""
+    from checker.apps.serve.checks import _check_in_worker
+
+    if Path(path).read_bytes().startswith(b"HOSTILE"):
+        end = time.monotonic() + 25
+        n = 0
+        while time.monotonic() < end:
+            n += 1
+        return ("plan-error", "x", "quá lâu", "too long")
+    return _check_in_worker(path, refs, as_of)
+
+
 def _hostile_plan(seed) -> bytes:
-    """A plan with 32,000 spaces after a citation: minutes in the citation
-    scanner before the regex fixes, bounded by the worker's time limit."""
+    """A plan with 32,000 spaces after a citation (minutes in the citation
+    scanner before the regex fixes)."""
     lines = seed("002").read_text(encoding="utf-8").split("\n")
     k = len(lines) // 2
     extra = "Căn cứ Nghị quyết số 57-NQ/TW" + " " * 32000 + "x"
@@ -197,7 +212,8 @@ def test_normal_upload_stays_fast_while_four_hostile_uploads_run(seed):
     warm()  # the workers fork warm, as under plancheck serve
     normal = seed("001").read_bytes()
     with WorkerPool(6, timeout=30, demote_after=1.0) as pool:
-        app = create_app(pool=pool, max_upload_mb=5)
+        app = create_app(check_fn=lambda p, r, a: pooled_check(p, r, a, pool=pool, fn=_burning_check),
+                         max_upload_mb=5)
         with BackgroundServer(app) as srv:
             out: dict = {}
             _upload(srv.url, normal, "first.txt", out, "first")  # every worker is up
@@ -206,13 +222,17 @@ def test_normal_upload_stays_fast_while_four_hostile_uploads_run(seed):
             for k in range(2):
                 _upload(srv.url, normal, f"base{k}.txt", out, f"b{k}")
                 base.append(out[f"b{k}"][1])
-            hostile = [threading.Thread(target=_upload, args=(srv.url, _hostile_plan(seed), f"h{i}.txt", out, f"h{i}"))
+            hostile = [threading.Thread(target=_upload, args=(srv.url, b"HOSTILE" + _hostile_plan(seed),
+                                                              f"h{i}.txt", out, f"h{i}"))
                        for i in range(4)]
             for t in hostile:
                 t.start()
-            time.sleep(1.5)
+            deadline = time.monotonic() + 30
+            while sum(w.demoted for w in pool._workers) < 4 and time.monotonic() < deadline:
+                time.sleep(0.2)  # each hostile check has used its first CPU second
+            assert sum(w.demoted for w in pool._workers) == 4
             times = []
-            for k in range(3):
+            for k in range(5):
                 _upload(srv.url, normal, f"normal{k}.txt", out, f"n{k}")
                 status, took, body = out[f"n{k}"]
                 assert status == 200 and f"normal{k}.txt" in body
@@ -228,6 +248,9 @@ def test_normal_upload_stays_fast_while_four_hostile_uploads_run(seed):
                 t.join(60)
     print(f"normal uploads alone: {base}; with four hostile ones running: {times}; "
           f"hostile still running at the end: {still_running}")
-    # 2 s on a quiet machine; on a loaded one (the CI box is shared), no worse
-    # than three times the same upload with no hostile one running
-    assert max(times) < max(2.0, 3 * min(base)), (base, times)
+    # 2 s on a quiet machine; on a loaded one (the CI box is shared), the
+    # typical normal upload no worse than three times the same upload with no
+    # hostile one running, and none stalled behind them
+    times.sort()
+    assert times[len(times) // 2] < max(2.0, 3 * min(base)), (base, times)
+    assert times[-1] < max(4.0, 8 * min(base)), (base, times)

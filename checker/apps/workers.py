@@ -10,6 +10,10 @@ one task at a time.  Every task is bounded:
   ``resource.setrlimit(RLIMIT_AS)`` at what it had when it started plus
   ``memory_mb``; a task that goes over gets a ``MemoryError`` (kind
   ``"memory"``) and its worker is replaced;
+* **priority** — with ``demote_after``, a task that has used more than that
+  many CPU seconds gets its worker's priority lowered (nice 19) and the
+  worker is replaced once the task ends, so short tasks keep their speed
+  beside long ones;
 * **death** — a worker that dies (a signal, the kernel's OOM killer, a crash
   in C code) fails only the task it was running (kind ``"died"``).
 
@@ -142,6 +146,7 @@ class _Worker:
         self.conn = parent_end
         self.task: tuple[int, Future, float] | None = None  # id, future, started
         self.demoted = False
+        self.cpu0 = 0.0  # the worker's CPU seconds when its task was handed over
 
     def kill(self) -> None:
         try:
@@ -276,12 +281,7 @@ class WorkerPool:
         """Lower the CPU priority of a worker whose task runs long; it is
         replaced by a fresh one once that task ends (priority cannot go back)."""
         w.demoted = True
-        try:  # SCHED_IDLE: CPU only when nothing else wants it (Linux)
-            os.sched_setscheduler(w.proc.pid, os.SCHED_IDLE, os.sched_param(0))
-            return
-        except (OSError, AttributeError):
-            pass
-        try:
+        try:  # the lowest priority, not SCHED_IDLE: on a busy machine that would starve it
             os.setpriority(os.PRIO_PROCESS, w.proc.pid, 19)
         except (OSError, AttributeError):
             pass
@@ -317,6 +317,7 @@ class WorkerPool:
                         self._replace(w)
                     continue
                 w.task = (tid, fut, time.monotonic())
+                w.cpu0 = _cpu_seconds(w.proc.pid) if self.demote_after else 0.0
             # wait for a result, a death, a new task or the next deadline
             busy = [w for w in self._workers if w.task is not None]
             wait_for: float | None = None
@@ -326,10 +327,12 @@ class WorkerPool:
                 if self.timeout:
                     deadlines.append(w.task[2] + self.timeout)
                 if self.demote_after and not w.demoted:
-                    if now - w.task[2] > self.demote_after:
+                    # CPU seconds, not wall: on a loaded machine a normal check
+                    # takes long in wall time without using much CPU
+                    if _cpu_seconds(w.proc.pid) - w.cpu0 > self.demote_after:
                         self._demote(w)
                     else:
-                        deadlines.append(w.task[2] + self.demote_after)
+                        deadlines.append(now + 0.25)
             if deadlines:
                 wait_for = max(0.0, min(deadlines) - now) + 0.01
             handles: list[Any] = [self._wake_r]
@@ -362,6 +365,16 @@ class WorkerPool:
                         time.monotonic() - w.task[2] > self.timeout:
                     self._finish(w, WorkerError("timeout", f"{self.timeout:g} s"))
                     self._replace(w)
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of a process (Linux /proc; 0 elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _exit_text(w: _Worker) -> str:

@@ -104,12 +104,14 @@ def aggregate(audit: Audit) -> Audit:
         ratios = {}
         for g in r.get("groups", []):
             k = group_key(g)
-            gcols.setdefault(k, {"key": k, "reference": g.get("reference"), "group": g.get("group"),
-                                 "title": g.get("title")})
+            if k not in gcols:  # (not setdefault: its argument would be built for every row)
+                gcols[k] = {"key": k, "reference": g.get("reference"), "group": g.get("group"),
+                            "title": g.get("title")}
             ratios[k] = g.get("ratio")
         r["group_ratios"] = ratios
         for m in r.get("mandates", []):
-            mcols.setdefault(m["id"], {k: m.get(k) for k in ("id", "reference", "group", "title")})
+            if m["id"] not in mcols:
+                mcols[m["id"]] = {k: m.get(k) for k in ("id", "reference", "group", "title")}
         r["coverage"] = coverage_of(r)
     audit.groups = sorted(gcols.values(), key=lambda g: _group_sort(g["key"]))
     audit.mandates = sorted(mcols.values(), key=lambda m: (_group_sort(f"{m['reference']}:{m['group']}"), m["id"]))

@@ -5,8 +5,8 @@ Every upload is checked by :func:`checker.pipeline.check` in one of the
 at most ``UPLOAD_TIMEOUT`` seconds and ``UPLOAD_MEMORY_MB`` of memory per
 upload (over the limit: the worker is killed and replaced, the page says
 why in the user's language).  The pool has a worker per core (at least four) plus two, and a
-check that has run for more than ``DEMOTE_AFTER`` seconds is lowered in CPU
-priority (its worker is replaced afterwards), so a normal upload keeps its
+check that has used more than ``DEMOTE_AFTER`` CPU seconds is lowered in CPU
+priority (nice 19, by CPU seconds used; its worker is replaced afterwards), so a normal upload keeps its
 speed while hostile ones are being checked and the page stays responsive.
 
 The worker also words the findings in English, so that switching the
@@ -26,7 +26,7 @@ from checker.apps.serve.upload import _err
 CHECK_LANG = "vi"  # the language checker.pipeline.check words its findings in
 UPLOAD_TIMEOUT = 60.0
 UPLOAD_MEMORY_MB = 1024.0
-DEMOTE_AFTER = 2.0
+DEMOTE_AFTER = 1.0  # CPU seconds; a normal plan needs a few tenths
 
 _POOL = None
 _POOL_LOCK = threading.Lock()
