@@ -57,7 +57,7 @@ def test_impossible_date_is_a_finding_with_the_text_as_written(tmp_path, old, ne
     res = run("check", p, "--format", "json")
     assert res.exit_code == 1
     data = json.loads(res.output)
-    hits = [f for f in data["findings"] if f["rule"] in ("CON004", "CON010")]
+    hits = [f for f in data["findings"] if f["rule"] in ("CON004", "CON012")]
     assert hits, [f["rule"] for f in data["findings"]]
     written = new.split("ngày ", 1)[1]
     assert any(written in f["message"] or written in (f["excerpt"] or "") for f in hits)
@@ -70,7 +70,7 @@ def test_header_date_that_cannot_exist_is_kept_as_written(tmp_path):
     assert plan.header.date_invalid == "ngày 31 tháng 6 năm 2026"
     res = pipeline.check(p)
     assert res.as_of_basis in ("lower-bound", "today")
-    con = [f for f in res.findings if f.rule == "CON010"]
+    con = [f for f in res.findings if f.rule == "CON012"]
     assert len(con) == 1 and con[0].line == plan.header.line
 
 
@@ -304,3 +304,20 @@ def test_long_units_are_split_and_space_runs_shortened(tmp_path):
     assert any("khoảng trắng" in n for n in res.notes) and any("tách" in n for n in res.notes)
     result = pipeline.check(p)
     assert any(c.number == "57-NQ/TW" for c in result.plan.citations)
+
+
+def test_baseline_that_is_a_folder_or_not_utf8_is_a_message(tmp_path):
+    p = _config(tmp_path, b'baseline = "bl"\n')
+    (tmp_path / "bl").mkdir()
+    res = run("check", p)
+    assert res.exit_code == 2 and "baseline" in res.output
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b'{"findings": ["\xff"]}')
+    res = run("check", EXAMPLE, "--baseline", bad)
+    assert res.exit_code == 2 and "baseline" in res.output
+
+
+@pytest.mark.parametrize("value", ["31/06/2026", "2026-02-30", "2026-13-01"])
+def test_impossible_as_of_is_a_message(value):
+    res = run("check", EXAMPLE, "--as-of", value)
+    assert res.exit_code == 2

@@ -69,15 +69,30 @@ def _check_refs(refs: list[str] | None, lang: str) -> None:
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None,
               help="Thư mục bộ nhớ đệm (mặc định: .plancheck-cache cạnh --out) / cache folder.")
 @click.option("--no-cache", is_flag=True, default=False, help="Kiểm tra lại mọi tệp / re-check every file.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="never",
+              show_default=True,
+              help="Thoát mã 1 khi có kế hoạch có phát hiện từ mức này / exit 1 when a plan has findings "
+                   "at or above this severity.")
+@click.option("--timeout", "timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
+              help="Thời gian tối đa cho một tệp (giây) / time limit per plan in seconds.")
+@click.option("--memory-mb", "memory_mb", type=click.FloatRange(min=64), default=1024.0, show_default=True,
+              help="Bộ nhớ tối đa cho một tệp (MB) / memory limit per plan in MB.")
 @LANG
-def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, no_cache, lang) -> None:
+def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, no_cache, fail_on,
+                  timeout, memory_mb, lang) -> None:
     """Kiểm tra hàng loạt kế hoạch các xã và lập bảng tổng hợp của tỉnh.
 
     Audit every plan under PATHS (folders, files, globs; .txt .md .docx .pdf):
     communes × mandates and × NQ 57 groups, findings by category, ranking,
     provincial documents, and communes citing replaced documents. Writes
     dashboard.html, audit.csv, matrix.csv, audit.json and audit.md to --out.
-    Exit 0, or 2 if no plan file was found."""
+    Every finished plan is kept in the cache at once: an audit stopped in
+    any way and run again checks only what it had not finished.
+    Exit 0; 1 with --fail-on when a plan has findings at or above that
+    severity; 2 if no plan file was found or some file could not be checked
+    (its error row is in the outputs); 130 when interrupted."""
+    import signal
+
     from checker.apps.audit import default_cache_dir, find_plans, quiet_output, run_audit, write_outputs
 
     vi = lang == "vi"
@@ -85,22 +100,36 @@ def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, n
     refs = _refs(references)
     out = Path(out_dir)
     cache = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir(out)
-    files = find_plans(paths, exclude=[p for p in (out, cache) if p is not None])
-    if not files:
+    problems: list = []
+    files = find_plans(paths, exclude=[p for p in (out, cache) if p is not None], problems=problems)
+    if not files and not problems:
         _fail(PlanError("no-plans",
                         "Không tìm thấy tệp kế hoạch nào (.txt, .md, .docx, .pdf) trong: " + ", ".join(paths),
                         "No plan files (.txt, .md, .docx, .pdf) found in: " + ", ".join(paths)), lang)
     _check_refs(refs, lang)
     jobs = jobs or os.cpu_count() or 1
 
-    if quiet_output():
-        audit = run_audit(paths, references=refs, jobs=jobs, as_of=day, cache_dir=cache,
-                          use_cache=not no_cache, files=files)
-    else:
-        with click.progressbar(length=len(files), file=sys.stderr,
-                               label="Đang kiểm tra" if vi else "Checking") as bar:
-            audit = run_audit(paths, references=refs, jobs=jobs, as_of=day, cache_dir=cache,
-                              use_cache=not no_cache, files=files, progress=bar.update)
+    def stop(signum, _frame):  # SIGTERM: stop as Ctrl+C does (workers stopped, results kept)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    kw = dict(references=refs, jobs=jobs, as_of=day, cache_dir=cache, use_cache=not no_cache,
+              files=files, problems=problems, timeout=timeout, memory_mb=memory_mb)
+    try:
+        if quiet_output():
+            audit = run_audit(paths, **kw)
+        else:
+            with click.progressbar(length=len(files) + len(problems), file=sys.stderr,
+                                   label="Đang kiểm tra" if vi else "Checking") as bar:
+                audit = run_audit(paths, progress=bar.update, **kw)
+    except KeyboardInterrupt:
+        click.echo(("Đã dừng. Các kế hoạch đã kiểm tra xong được giữ trong bộ nhớ đệm; chạy lại lệnh "
+                    "để tiếp tục." if vi else
+                    "Stopped. The plans checked so far are kept in the cache; run the command again "
+                    "to continue."), err=True)
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     written = write_outputs(audit, out, formats or ("html", "csv", "json", "md"), lang)
     s = audit.summary()
     if vi:
@@ -113,6 +142,14 @@ def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, n
         click.echo(f"  ✗ {r['source']}: {r['error']['en' if not vi else 'vi']}")
     for p in written:
         click.echo(("  → " if vi else "  → ") + str(p))
+    if audit.error_rows:
+        sys.exit(2)
+    if fail_on != "never":
+        from checker.judge.findings import reaches
+
+        if any(reaches(s, fail_on) for r in audit.ok_rows
+               for s, n in (r.get("severity") or {}).items() if n):
+            sys.exit(1)
     sys.exit(0)
 
 

@@ -9,6 +9,7 @@ from checker.judge.checks import (  # noqa: F401
     dates,
     counts,
     mandates,
+    plan_parts,
     sections,
     superseded,
     targets,
