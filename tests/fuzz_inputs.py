@@ -133,12 +133,26 @@ def target_read(suffix: str, data: bytes) -> None:
             assert len(u.omap) == len(u.norm) + 1
 
 
-def target_header(text: str) -> None:
-    from checker.extract.structure import parse_header
+def _units(text: str):
+    """The text's units as the text reader makes them, or None when the reader
+    refuses it (binary-looking bytes): a PlanError is a fine answer."""
+    from checker.errors import PlanError
     from checker.read import finish
     from checker.read.text import read_text
 
-    units = finish(read_text(text.encode("utf-8", "surrogatepass").replace(b"\x00", b""), "txt").units)
+    try:
+        return finish(read_text(text.encode("utf-8", "surrogatepass").replace(b"\x00", b""), "txt").units)
+    except PlanError as e:
+        assert e.code and e.vi and e.en
+        return None
+
+
+def target_header(text: str) -> None:
+    from checker.extract.structure import parse_header
+
+    units = _units(text)
+    if units is None:
+        return
     h = parse_header(units)
     if h.date is not None:
         assert h.date.valid
@@ -149,10 +163,10 @@ def target_header(text: str) -> None:
 def target_citations(text: str) -> None:
     from checker.cite.citations import extract_citations
     from checker.cite.consistency import citation_issues
-    from checker.read import finish
-    from checker.read.text import read_text
 
-    units = finish(read_text(text.encode("utf-8", "surrogatepass").replace(b"\x00", b""), "txt").units)
+    units = _units(text)
+    if units is None:
+        return
     cits = extract_citations(units)
     for c in cits:
         if c.date is not None:

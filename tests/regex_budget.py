@@ -201,10 +201,34 @@ def _engine_source() -> str:
     return _SRC[0]
 
 
+class _Stop(Exception):
+    pass
+
+
+def _alarm(*_):
+    raise _Stop
+
+
 def time_pattern(p: re.Pattern, text: str, limit: float, anchored: bool = False) -> float:
     """Seconds for the slowest way the pattern meets ``text``: ``match`` at the
     start and where the crafted part begins (after a citation), and, unless
-    ``anchored``, ``finditer`` over the whole text with every match consumed."""
+    ``anchored``, ``finditer`` over the whole text with every match consumed.
+    A pattern still running after 20 × ``limit`` is stopped (re checks for
+    signals while it matches) and reported as that long."""
+    import signal
+
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit * 20)
+    try:
+        return _time_pattern(p, text, limit, anchored)
+    except _Stop:
+        return limit * 20
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _time_pattern(p: re.Pattern, text: str, limit: float, anchored: bool) -> float:
     worst = 0.0
     starts = [0] + ([len(CITE)] if text.startswith(CITE) else [])
     for pos in starts:

@@ -97,6 +97,11 @@ def rules_markdown() -> str:
             "- Mã thoát / exit codes: 0 sạch / clean, 1 có phát hiện từ mức `--fail-on` / findings at or above "
             "`--fail-on`, 2 lỗi sử dụng hoặc đầu vào / usage or input error. Phát hiện đã miễn trừ hoặc có trong "
             "baseline không làm lệnh thất bại / waived and baselined findings never fail.",
+            "- Miễn trừ / waivers: `rule`, `mandate` hoặc `finding` nhận một chuỗi hoặc danh sách chuỗi "
+            "(`rule = [\"TSK001\", \"TSK002\"]`: một miễn trừ cho mỗi mã) / take a string or a list of "
+            "strings (one waiver per item); miễn trừ đã hết hạn không còn tác dụng và phát hiện ghi rõ "
+            "“Miễn trừ đã hết hạn ngày …” / an expired waiver stops applying and the finding says "
+            "“Waiver expired on …”.",
             "- `plancheck baseline PLAN... --output plancheck-baseline.json` ghi dấu vân tay nội dung "
             "(luật + mục + câu đã chuẩn hóa, không theo số dòng) / records content fingerprints that survive "
             "line shifts; `plancheck check --baseline FILE` chỉ báo phát hiện mới / reports only new findings.",

@@ -47,7 +47,7 @@ _WHOLE_BODY = re.compile(r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI 
 _SUB_BODY = re.compile(r"^(SỞ|BAN|PHÒNG|VĂN PHÒNG|TRUNG TÂM|CÔNG AN|BAN CHỈ ĐẠO|CHI CỤC|ĐẢNG ỦY)\b", re.I)
 _SIGN_ROLES = re.compile(r"^(TM\.|KT\.|Q\.|TL\.|TUQ\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|TRƯỞNG BAN|PHÓ TRƯỞNG BAN|"
                          r"BÍ THƯ|PHÓ BÍ THƯ|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|CHÁNH VĂN PHÒNG|TRƯỞNG PHÒNG)\b", re.I)
-_ROLE_CUT = re.compile(r"\s+(?=(?:TM|KT|Q|TL|TUQ)\.\s)")
+_ROLE_CUT = re.compile(r"(?<!\s)\s+(?=(?:TM|KT|Q|TL|TUQ)\.\s)")  # (?<!\s): linear on long space runs
 _COMMUNE = re.compile(r"\b(?:Ủy ban nhân dân|UBND)\s+(xã|phường|đặc khu)\s+([A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*){0,3})")
 _LOCALITY = re.compile(r"\b(xã|phường|đặc khu)\s+([A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*){0,3})")
 _ISSUED_BY = re.compile(r"\(\s*(?:Ban hành\s+)?kèm theo\s+(Quyết định|Kế hoạch)\s+số\s*([0-9]*\s*/\s*[A-ZĐ][A-ZĐ\-]*)"
@@ -159,7 +159,8 @@ def parse_header(units: list[Unit]) -> Header:
                 kind_at = u.index
                 h.title, _ = _title_after(units, u.index)
                 break
-            if h.number is None and h.date is None and len(issuer_parts) < 3 and len(s) < 80:
+            if h.number is None and h.date is None and h.date_invalid is None and len(issuer_parts) < 3 \
+                    and len(s) < 80:
                 if (_ISSUER_START.match(s) and s.upper() == s) or (issuer_parts and _ADMIN_UNIT.match(s)) \
                         or (issuer_parts and s.upper() == s and not _SIGN_ROLES.match(s)):
                     issuer_parts.append(s)
@@ -235,6 +236,18 @@ def _issued_plan(units: list[Unit], after: int | None) -> dict | None:
     return None
 
 
+def _header_date(m: re.Match, h: Header) -> PartialDate | None:
+    """The header's date, or None when it cannot exist ("ngày 31 tháng 6 năm
+    2026"): the date as written is kept in ``h.date_invalid`` and rule CON012
+    reports it; the as-of date then comes from the citations or today."""
+    d = PartialDate(int(m.group("y")), _int(m.group("m")), _int(m.group("d")))
+    if d.valid:
+        return d
+    text = m.group(0)
+    h.date_invalid = text[max(text.lower().find("ngày"), 0):].strip()
+    return None
+
+
 def _int(s: str | None) -> int | None:
     return int(s) if s else None
 
@@ -261,7 +274,7 @@ def _sig_pieces(u: Unit) -> list[tuple[int, str]]:
     the TM./KT./Q. words that open a new part of the signature."""
     out: list[tuple[int, str]] = []
     cells = raw_cells(u)
-    if len(cells) == 1 and re.search(r"\s{4,}\S", u.text.strip()):
+    if len(cells) == 1 and re.search(r"(?<!\s)\s{4,}\S", u.text.strip()):
         cells = re.split(r"\s{4,}", u.text.strip())
     for col, cell in enumerate(c for c in cells):
         for run in re.split(r"\*\*+", cell):
@@ -315,7 +328,7 @@ def _recipients(units: list[Unit], start: int) -> list[str]:
     out: list[str] = []
     for u in units[start:start + 30]:
         cells = raw_cells(u)
-        if len(cells) == 1 and re.search(r"\s{4,}\S", u.text.strip()):
+        if len(cells) == 1 and re.search(r"(?<!\s)\s{4,}\S", u.text.strip()):
             cells = re.split(r"\s{4,}", u.text.strip())
         left = _norm(cells[0]) if cells else ""
         if not left and len(cells) > 1 and u.index == start:
@@ -326,7 +339,7 @@ def _recipients(units: list[Unit], start: int) -> list[str]:
             if out and not any(_norm(c) for c in cells):
                 break
             continue
-        items = [p for p in re.split(r"(?:^|[;.]?\s+)[-+•]\s+", " " + left) if p.strip()]
+        items = [p for p in re.split(r"(?:^|[;.]\s+|(?<![\s;.])\s+)[-+•]\s+", " " + left) if p.strip()]
         if not re.match(r"^[-+•]\s", left):
             if out or u.index != start:
                 if out and not _SIGN_ROLES.match(left):

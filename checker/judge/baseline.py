@@ -91,6 +91,9 @@ def load_baseline(path: str | Path) -> set[str]:
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise PlanError("baseline", f"Tệp baseline {p} không hợp lệ: {e}",
                         f"Baseline file {p} is not valid: {e}")
+    except OSError as e:  # a folder, no permission…
+        raise PlanError("baseline", f"Không đọc được tệp baseline {p}: {e.strerror or e}",
+                        f"Cannot read the baseline file {p}: {e.strerror or e}")
 
 
 def apply_baseline(findings: Iterable[Finding], fingerprints: set[str]) -> int:

@@ -125,7 +125,7 @@ def check_closing_other_plan(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]
     tw = set(_WORDS.findall(_fast_fold(_norm(title))))
     close_rx = re.compile(params.get("closing_re") or r"(?:trên đây là|triển khai)\s+kế hoạch\s+", re.I)
     stop_rx = re.compile(params.get("name_stop_re") or
-                         r"\s*(?:về việc|về|thực hiện|triển khai|của|trên địa bàn|nghị quyết|số|này|năm|\.|,|;|/)", re.I)
+                         r"(?<!\s)\s*(?:về việc|về|thực hiện|triển khai|của|trên địa bàn|nghị quyết|số|này|năm|\.|,|;|/)", re.I)
     ignore = {_fast_fold(w) for w in params.get("ignore_words") or []}
     units = [u for u in ctx.units if u.text.strip()]
     # the closing part: the last units before "Nơi nhận" (or the end)
