@@ -236,18 +236,6 @@ def _issued_plan(units: list[Unit], after: int | None) -> dict | None:
     return None
 
 
-def _header_date(m: re.Match, h: Header) -> PartialDate | None:
-    """The header's date, or None when it cannot exist ("ngày 31 tháng 6 năm
-    2026"): the date as written is kept in ``h.date_invalid`` and rule CON012
-    reports it; the as-of date then comes from the citations or today."""
-    d = PartialDate(int(m.group("y")), _int(m.group("m")), _int(m.group("d")))
-    if d.valid:
-        return d
-    text = m.group(0)
-    h.date_invalid = text[max(text.lower().find("ngày"), 0):].strip()
-    return None
-
-
 def _int(s: str | None) -> int | None:
     return int(s) if s else None
 
