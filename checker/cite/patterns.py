@@ -31,9 +31,9 @@ LAW_RE = re.compile(rf"(?<![\w])(?P<type>(?:Bộ )?Luật)(?P<lname>(?:\s+[^\s\d
 _DATE_NUM = r"(?P<d>\d{1,2})?\s*[/.-]\s*(?P<m>\d{1,2})?\s*[/.-]\s*(?P<y>(?:19|20)\d{2})(?!\d)"
 _DATE_WORDS = r"(?P<d>\d{1,2})?\s*(?i:tháng)\s*(?P<m>\d{1,2})?\s*(?i:năm)\s*(?P<y>(?:19|20)\d{2})(?!\d)"
 DATE_AFTER_RE = re.compile(
-    r"\s*,?\s*(?:(?i:được\s+)?(?i:ban hành\s+))?(?i:ngày)\s*(?:" + _DATE_NUM + "|"
+    r"\s*(?:,\s*)?(?:(?i:được\s+)?(?i:ban hành\s+))?(?i:ngày)\s*(?:" + _DATE_NUM + "|"
     + _DATE_WORDS.replace("?P<d>", "?P<d2>").replace("?P<m>", "?P<m2>").replace("?P<y>", "?P<y2>") + ")")
-DATE_BARE_RE = re.compile(r"\s*,?\s*\(?(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d{2})(?!\d)")
+DATE_BARE_RE = re.compile(r"\s*(?:,\s*)?\(?(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d{2})(?!\d)")
 YEAR_AFTER_RE = re.compile(r"\s*(?i:năm)\s+(?P<y>(?:19|20)\d{2})(?!\d)")
 
 _ISSUER_HEADS = [
@@ -53,14 +53,14 @@ _ISSUER_ALT = "|".join(_norm_words(h) for h in _ISSUER_HEADS)
 # "của <issuer>", or an issuer right after a comma ("ngày 12/02/2026, Ủy ban nhân dân tỉnh …"),
 # there only the heads that cannot start a new clause (not "Sở …", "Ban …", "Bộ …")
 _COMMA_HEADS = "|".join(_norm_words(h) for h in _ISSUER_HEADS if not h.startswith(("Bộ(", "Sở(", "Ban(", "Ban [")))
-ISSUER_RE = re.compile(r"\s*(?:,?\s*(?i:của)\s+(?P<head>" + _ISSUER_ALT + r")|,\s*(?P<head2>" + _COMMA_HEADS
+ISSUER_RE = re.compile(r"\s*(?:(?:,\s*)?(?i:của)\s+(?P<head>" + _ISSUER_ALT + r")|,\s*(?P<head2>" + _COMMA_HEADS
                        + r")(?=\s+[A-ZĐÀ-Ỹa-zđà-ỹ]))")
 _LONG_STOP = re.compile(r"(?i:triển khai|thực hiện|về\b|v/v|ban hành|phê duyệt|trên địa bàn|tại\b|nhằm|giai đoạn|năm \d)")
 _STOP_WORDS = {"về", "triển", "thực", "ban", "phê", "sửa", "hướng", "quy", "trên", "tại", "theo",
                "năm", "đến", "giai", "nhằm", "để", "và", "v/v", "việc", "(khóa", "khóa"}
 ALIAS_RE = re.compile(r"\(\s*(?i:sau đây\s+)?(?i:(?:được\s+)?(?:gọi|viết))\s+(?i:tắt\s+)?(?i:là)\s+(?P<alias>[^()]{2,120}?)\s*\)")
-_CONNECT_RE = re.compile(r"^\s*,?\s*(?i:về|thực hiện|triển khai|ban hành|sửa đổi|bổ sung|phê duyệt|cập nhật|hướng dẫn|quy định|v/v|để|nhằm|tổ chức thực hiện|cụ thể hóa)\b")
-_SIBLING_RE = re.compile(r"^\s*(?:,|và|;)?\s*(?:(?i:và)\s+)?(?:(?i:các)\s+)?$")
+_CONNECT_RE = re.compile(r"^\s*(?:,\s*)?(?i:về|thực hiện|triển khai|ban hành|sửa đổi|bổ sung|phê duyệt|cập nhật|hướng dẫn|quy định|v/v|để|nhằm|tổ chức thực hiện|cụ thể hóa)\b")
+_SIBLING_RE = re.compile(r"^\s*(?:(?:,|và|;)\s*)?(?:(?i:và)\s+)?(?:(?i:các)\s+)?$")
 _SEGMENT_SPLIT = re.compile(r";|\.\s+(?=[A-ZĐ])")
 _BASIS_START = re.compile(r"^[\s\-–•*+>#]*(?i:căn cứ)\b")
 _IMPL_START = re.compile(r"^[\s\-–•*+>#]*(?i:(?:về việc\s+|v/v\s+)?(?:tiếp tục\s+)?(?:triển khai\s+)?(?:thực hiện|triển khai))\b")
@@ -97,7 +97,7 @@ TAIL = 200  # characters of the next line read when a sentence runs on
 _OPEN_END = re.compile(r"[.;:!?)”\"]\s*$")
 
 
-_SUBJECT_START = re.compile(r"^\s*,?\s*(?i:về việc|v/v|về|triển khai|thực hiện|ban hành|phê duyệt|sửa đổi)\b")
+_SUBJECT_START = re.compile(r"^\s*(?:,\s*)?(?i:về việc|v/v|về|triển khai|thực hiện|ban hành|phê duyệt|sửa đổi)\b")
 
 
 _FIRST_SECTION = re.compile(r"^[\s#*]*(?:I\s*[.)/-]\s*)?(?i:mục đích|mục tiêu|sự cần thiết|đặc điểm|tình hình)")

@@ -47,7 +47,7 @@ _WHOLE_BODY = re.compile(r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI 
 _SUB_BODY = re.compile(r"^(SỞ|BAN|PHÒNG|VĂN PHÒNG|TRUNG TÂM|CÔNG AN|BAN CHỈ ĐẠO|CHI CỤC|ĐẢNG ỦY)\b", re.I)
 _SIGN_ROLES = re.compile(r"^(TM\.|KT\.|Q\.|TL\.|TUQ\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|TRƯỞNG BAN|PHÓ TRƯỞNG BAN|"
                          r"BÍ THƯ|PHÓ BÍ THƯ|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|CHÁNH VĂN PHÒNG|TRƯỞNG PHÒNG)\b", re.I)
-_ROLE_CUT = re.compile(r"\s+(?=(?:TM|KT|Q|TL|TUQ)\.\s)")
+_ROLE_CUT = re.compile(r"(?<!\s)\s+(?=(?:TM|KT|Q|TL|TUQ)\.\s)")  # from the start of a space run only
 _COMMUNE = re.compile(r"\b(?:Ủy ban nhân dân|UBND)\s+(xã|phường|đặc khu)\s+([A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*){0,3})")
 _LOCALITY = re.compile(r"\b(xã|phường|đặc khu)\s+([A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*){0,3})")
 _ISSUED_BY = re.compile(r"\(\s*(?:Ban hành\s+)?kèm theo\s+(Quyết định|Kế hoạch)\s+số\s*([0-9]*\s*/\s*[A-ZĐ][A-ZĐ\-]*)"
@@ -148,9 +148,9 @@ def parse_header(units: list[Unit]) -> Header:
                     h.number = f"{num}/{m.group('sym')}" if num else f"/{m.group('sym')}"
                 continue
             m = PLACE_DATE.match(s)
-            if m and h.date is None:
+            if m and h.date is None and h.date_invalid is None:
                 h.place = clean(m.group("place"))
-                h.date = PartialDate(int(m.group("y")), _int(m.group("m")), _int(m.group("d")))
+                h.date = _header_date(m, h)
                 h.line = u.loc.line
                 continue
             k = _kind_of(s)
@@ -167,7 +167,7 @@ def parse_header(units: list[Unit]) -> Header:
                         and len(s) < 50 and not re.search(r"\b(ban hành|như sau)\b", s, re.I):
                     issuer_parts.append(s)
     _issuer(h, issuer_parts)
-    if h.date is None:
+    if h.date is None and h.date_invalid is None:
         _annex_date(h, units[:15])
     if h.issuer is None:
         h.issuer = _infer_issuer(units, h.title)
@@ -187,12 +187,24 @@ def _issuer(h: Header, parts: list[str]) -> None:
         h.issuer = " ".join(parts)
 
 
+def _header_date(m: re.Match, h: Header) -> PartialDate | None:
+    """The header's date, or None when it cannot exist ("ngày 31 tháng 6 năm
+    2026"): the date as written is kept in ``h.date_invalid`` and rule CON013
+    reports it; the as-of date then comes from the citations or today."""
+    d = PartialDate(int(m.group("y")), _int(m.group("m")), _int(m.group("d")))
+    if d.valid:
+        return d
+    text = m.group(0)
+    h.date_invalid = text[max(text.lower().find("ngày"), 0):].strip()
+    return None
+
+
 def _annex_date(h: Header, top: list[Unit]) -> None:
     """An annex alone: "(Kèm theo Kế hoạch số /KH-UBND ngày /6/2026 của UBND xã)"."""
     for u in top:
         m = INLINE_DATE.search(u.norm)
         if m and "kèm theo" in u.norm.lower():
-            h.date = PartialDate(int(m.group("y")), _int(m.group("m")), _int(m.group("d")))
+            h.date = _header_date(m, h)
             h.line = u.loc.line
             if h.number is None:
                 mn = re.search(r"số\s*([0-9]*)\s*/\s*([A-ZĐ][A-ZĐ\-]+)", u.norm)
