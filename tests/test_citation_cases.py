@@ -88,3 +88,9 @@ def test_a_date_that_disagrees_with_the_catalogue_in_the_corpus():
     res = check(src)
     assert any(f.rule == "CON012" and f.line == 8 for f in res.findings)
     assert not any(c.number == "617/KH-UBND" for c in res.plan.citations)  # the annex caption (line 146)
+
+
+def test_issuer_after_a_comma_without_cua(tmp_path):
+    plan = extract(_plan(tmp_path, "Căn cứ Kế hoạch số 92/KH-UBND ngày 12/02/2026, Ủy ban nhân dân tỉnh Đồng Nai "
+                                   "về chuyển đổi số;\n"))
+    assert plan.citations[0].issuer == "Ủy ban nhân dân tỉnh Đồng Nai"

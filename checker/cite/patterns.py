@@ -49,7 +49,12 @@ _ISSUER_HEADS = [
     r"(?:ủy ban nhân dân|hội đồng nhân dân)(?: (?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn))",
     r"Bộ(?= [A-ZĐ])", r"Sở(?= [A-ZĐ])", r"Ban(?= [A-ZĐ])",
 ]
-ISSUER_RE = re.compile(r"\s*(?:,\s*)?(?i:của)\s+(?P<head>" + "|".join(_norm_words(h) for h in _ISSUER_HEADS) + r")")
+_ISSUER_ALT = "|".join(_norm_words(h) for h in _ISSUER_HEADS)
+# "của <issuer>", or an issuer right after a comma ("ngày 12/02/2026, Ủy ban nhân dân tỉnh …"),
+# there only the heads that cannot start a new clause (not "Sở …", "Ban …", "Bộ …")
+_COMMA_HEADS = "|".join(_norm_words(h) for h in _ISSUER_HEADS if not h.startswith(("Bộ(", "Sở(", "Ban(", "Ban [")))
+ISSUER_RE = re.compile(r"\s*(?:(?:,\s*)?(?i:của)\s+(?P<head>" + _ISSUER_ALT + r")|,\s*(?P<head2>" + _COMMA_HEADS
+                       + r")(?=\s+[A-ZĐÀ-Ỹa-zđà-ỹ]))")
 _LONG_STOP = re.compile(r"(?i:triển khai|thực hiện|về\b|v/v|ban hành|phê duyệt|trên địa bàn|tại\b|nhằm|giai đoạn|năm \d)")
 _STOP_WORDS = {"về", "triển", "thực", "ban", "phê", "sửa", "hướng", "quy", "trên", "tại", "theo",
                "năm", "đến", "giai", "nhằm", "để", "và", "v/v", "việc", "(khóa", "khóa"}

@@ -111,7 +111,8 @@ def _after(text: str, pos: int, raw: _Raw) -> int:
             pos = ym.end()
     im = ISSUER_RE.match(text, pos)
     if im:
-        raw.issuer, pos = _issuer_at(text, im.start("head"), im.end("head"), im.group("head"))
+        g = "head" if im.group("head") is not None else "head2"
+        raw.issuer, pos = _issuer_at(text, im.start(g), im.end(g), im.group(g))
     return pos
 
 

@@ -45,9 +45,9 @@ def split_tab_row(line: str, min_tabs: int = 3) -> tuple[list[str], list[tuple[i
     return cells, spans
 
 
-_ENDS = re.compile(r"[.;:!?…)\]”\"»]\s*$")
+_ENDS = re.compile(r"[.;:!?…)\]”\"»]$")  # on right-stripped text
 # a line that ends on one of these words cannot end a paragraph ("Căn cứ Nghị quyết số")
-_JOINERS = re.compile(r"\b(số|của|và|về|ngày|theo|với|cho|các|tại|trên|trong|để|là|được|đến|từ)\s*$", re.I)
+_JOINERS = re.compile(r"\b(số|của|và|về|ngày|theo|với|cho|các|tại|trên|trong|để|là|được|đến|từ)$", re.I)
 _COLUMNS = re.compile(r"\S\s{4,}\S")
 
 
@@ -62,7 +62,7 @@ def hard_wrapped(lines: list[str]) -> int:
     if width > 100:
         return 0
     cut = sum(1 for a, b in zip(lines, lines[1:])
-              if len(a.rstrip()) >= 0.6 * width and b.strip() and not _ENDS.search(a) and not _COLUMNS.search(a))
+              if len(a.rstrip()) >= 0.6 * width and b.strip() and not _ENDS.search(a.rstrip()) and not _COLUMNS.search(a))
     return width if cut >= 5 and cut >= 0.15 * len(body) else 0
 
 
