@@ -103,7 +103,9 @@ def _num(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
-_MEASURE = re.compile(r"\d+(?:[.,]\d+)?\s*(%|[^\W\d_][\w/]*)", re.U)
+# (?<!\d) and (?<!\s): a match starts only where a number or a space run starts, so a
+# long run of digits or spaces is scanned once, not once per position (tests/test_regex_budget.py)
+_MEASURE = re.compile(r"(?<!\d)\d+(?:[.,]\d+)?\s*(%|[^\W\d_][\w/]*)", re.U)
 
 
 def _measure_of(text: str) -> str | None:
@@ -112,7 +114,7 @@ def _measure_of(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-_PCT = re.compile(r"(?P<cmp>tối thiểu|ít nhất|trên|đạt|≥|>=)?\s*(?:đạt\s+)?(?P<val>\d{1,3}(?:[.,]\d+)?)\s*%"
+_PCT = re.compile(r"(?P<cmp>tối thiểu|ít nhất|trên|đạt|≥|>=)?(?<!\s)\s*(?:đạt\s+)?(?P<val>\d{1,3}(?:[.,]\d+)?)\s*%"
                   r"(?:[^.;\n]{0,25}?năm\s+(?P<year>20\d\d))?", re.I)
 _WORD = re.compile(r"\w+", re.U)
 
