@@ -272,6 +272,12 @@ def main(argv: list[str] | None = None) -> dict:
     for s, row in zip(seeds, res["seeds"]):
         _, row["warm_extract_s"], row["warm_extract_cpu_s"] = warm(lambda: extract(s), a.repeats)
         _, row["warm_check_s"], row["warm_check_cpu_s"] = warm(lambda: check(s), a.repeats)
+    # issue 17: a check of text the process has not seen against the floor
+    # (read + NFC + one citation-regex scan), seed 004 (bench/single.py)
+    import single
+
+    s004 = [s for s in seeds if s.name.startswith("004_")] or [max(seeds, key=lambda p: p.stat().st_size)]
+    res["single"] = single.measure(s004[0], max(a.repeats, 9))
     # the checker's own footprint, before the profiler adds its own
     res["peak_self_mb_warm"] = round(_maxrss_mb(resource.RUSAGE_SELF), 1)
     big = max(seeds, key=lambda p: p.stat().st_size)
@@ -350,7 +356,20 @@ def table(res: dict) -> str:
         est = a100["audit_cpu_s"] / 2
         L.append(f"| Audit of 100 plans, CPU s / 2 cores (idle-machine estimate) | {fmt(est)} | 40.0 s "
                  f"| {est / 40:.2f} | {'yes' if est <= 40 else 'NO'} |")
+    if res.get("single"):
+        m = res["single"]
+        v = m["ratio_fresh_floor"]
+        L.append(f"| Check of fresh text / floor (read + NFC + one citation regex), seed {m['seed'][:3]} "
+                 f"| {v:.1f}× ({m['fresh_s'] * 1000:.1f} ms / {m['floor_s'] * 1000:.2f} ms) | ≤ 25× (issue 17) "
+                 f"| {v / 25:.2f} | {'yes' if v <= 25 else 'NO'} |")
+        L.append(f"| — the same in CPU time | {m['ratio_fresh_floor_cpu']:.1f}× | ≤ 25× | "
+                 f"{m['ratio_fresh_floor_cpu'] / 25:.2f} | {'yes' if m['ratio_fresh_floor_cpu'] <= 25 else 'NO'} |")
     L.append("")
+    if res.get("single"):
+        import single
+
+        L.append("Floor ratio (bench/single.py): " + single.line(res["single"]))
+        L.append("")
     L.append(f"First check in a warm interpreter (imports + data loading): {res['first_check_in_process_s']:.2f} s")
     L.append(f"Peak RSS: warm checks in this process {res.get('peak_self_mb_warm')} MB; "
              f"largest child (cold CLI runs, audit parents and workers) {res['peak_child_mb']} MB; "

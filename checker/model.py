@@ -141,6 +141,12 @@ class Header:
     line: int | None = None  # line of the place/date line
     date_lower_bound: str | None = None  # ISO; from the latest cited date
     date_lower_bound_basis: str | None = None
+    governing_body: str | None = None  # "UBND TỈNH X" over "SỞ Y" in the issuer block
+    # the signature block: {"authority": "TM. ỦY BAN NHÂN DÂN", "role": "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH",
+    # "name": "…", "line": 140}
+    signature: dict[str, Any] | None = None
+    # a decision that issues a plan: the plan's own {"kind", "title", "line", "number", "issued_by"}
+    plan: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,6 +160,9 @@ class Header:
             "recipients": self.recipients,
             "date_lower_bound": self.date_lower_bound,
             "date_lower_bound_basis": self.date_lower_bound_basis,
+            "governing_body": self.governing_body,
+            "signature": self.signature,
+            "plan": self.plan,
         }
 
 
@@ -194,6 +203,8 @@ class Task:
     source: str = "prose"  # prose | table | organisation
     section_title: str | None = None
     in_table: bool = False
+    # a duty the plan asks of a body it cannot order ("Đề nghị Hội Nông dân …"), not an order
+    request: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -208,6 +219,7 @@ class Task:
             "product": self.product,
             "deadline": self.deadline,
             "source": self.source,
+            "request": self.request,
         }
 
 
@@ -392,10 +404,32 @@ class MandateStatus:
 
 
 @dataclass
+class Link:
+    """One task of a plan carrying out one mandate: the traceability matrix's cell.
+
+    ``strength``: exact (the task restates the mandate), close (the same
+    action on the same object in other words), loose (only the theme)."""
+
+    task: str  # task id (T012; I003 for an indicator)
+    line: int | None
+    mandate: str
+    set: str
+    score: float  # 0..100
+    strength: str  # exact | close | loose
+    evidence: list[str] = field(default_factory=list)  # the words they share
+    location: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"task": self.task, "line": self.line, "mandate": self.mandate, "set": self.set,
+                "score": round(self.score, 1), "strength": self.strength, "evidence": list(self.evidence)}
+
+
+@dataclass
 class Coverage:
     groups: list[dict[str, Any]] = field(default_factory=list)
     mandates: list[MandateStatus] = field(default_factory=list)
     unmatched_tasks: list[dict[str, Any]] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)  # task-centric; statuses derive from them
 
     def to_dict(self) -> dict[str, Any]:
         return {"groups": self.groups,
@@ -413,3 +447,27 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     graph: Any = None  # networkx.DiGraph of the plan's citations
     tool_version: str = ""
+
+    def defer_graph(self, build: Any) -> None:
+        """Build the citation graph only when something reads ``graph``:
+        ``build()`` (a picklable callable, e.g. a ``functools.partial`` of a
+        module-level function) is called at the first read."""
+        self.__dict__["_graph"] = None
+        self.__dict__["_graph_build"] = build
+
+
+def _get_graph(self: CheckResult) -> Any:
+    g = self.__dict__.get("_graph")
+    if g is None and self.__dict__.get("_graph_build") is not None:
+        g = self.__dict__["_graph"] = self.__dict__.pop("_graph_build")()
+    return g
+
+
+def _set_graph(self: CheckResult, g: Any) -> None:
+    self.__dict__["_graph"] = g
+    self.__dict__.pop("_graph_build", None)
+
+
+# ``graph`` stays a field of the dataclass (constructor, repr, equality) and
+# is read and written as before; reading it builds a deferred graph
+CheckResult.graph = property(_get_graph, _set_graph)  # type: ignore[assignment]

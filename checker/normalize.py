@@ -67,18 +67,134 @@ def _move_tone(word: str) -> str:
 
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# The only words _move_tone changes: the tone is the last mark of the NFD
+# word, right after a final a/e/y whose letter before is a plain o/u, so the
+# NFC word ends in a plain o/u and a precomposed toned a/e/y.  Only these
+# candidates are looked at (a superset; _move_tone decides).
+_TONED_FINAL = "".join(unicodedata.normalize("NFC", v + t) for v in "aeyAEY"
+                       for t in sorted(_TONES))
+_CANDIDATE = re.compile(r"(?<![^\W\d_])[^\W\d_]*[oOuU][" + _TONED_FINAL + r"](?![^\W\d_])")
+_TONE_MEMO: dict[str, str] = {}
+
+
+def _restyle_word(m: re.Match) -> str:
+    w = m.group(0)
+    if len(w) > 7:
+        return w
+    out = _TONE_MEMO.get(w)
+    if out is None:
+        out = _move_tone(w)
+        if len(out) != len(w):
+            out = w
+        if len(_TONE_MEMO) > 50_000:
+            _TONE_MEMO.clear()
+        _TONE_MEMO[w] = out
+    return out
 
 
 def _tone_style(text: str) -> str:
     # same length in NFC: only moves marks inside a word
-    def repl(m: re.Match) -> str:
-        w = m.group(0)
-        if len(w) > 7:
-            return w
-        out = _move_tone(w)
-        return out if len(out) == len(w) else w
+    return _CANDIDATE.sub(_restyle_word, text)
 
-    return _WORD.sub(repl, text)
+
+# characters with a non-zero canonical combining class (unicodedata.combining),
+# as regex classes built on first use (planes 0, 1 and 14 hold them all): one
+# of the Basic Multilingual Plane only, which re matches with a bitmap, and
+# one of every plane, used only for text that holds characters beyond it
+_COMB: dict[str, str] = {}
+
+
+def _combining_class(astral: bool = True) -> str:
+    if not _COMB:
+        cps = [c for r in (range(0x300, 0x20000), range(0xE0000, 0xE1000)) for c in r
+               if unicodedata.combining(chr(c))]
+        for key, chosen in (("bmp", [c for c in cps if c < 0x10000]), ("all", cps)):
+            ranges: list[tuple[int, int]] = []
+            for c in chosen:
+                if ranges and ranges[-1][1] == c - 1:
+                    ranges[-1] = (ranges[-1][0], c)
+                else:
+                    ranges.append((c, c))
+            _COMB[key] = "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return _COMB["all" if astral else "bmp"]
+
+
+_RX: dict[tuple[str, bool], re.Pattern] = {}
+
+
+def _rx(name: str, text: str) -> re.Pattern:
+    """The regexes that need the combining class, compiled once; the
+    BMP-only form when ``text`` has nothing beyond the BMP."""
+    astral = bool(text) and max(text) > "\uffff"
+    key = (name, astral)
+    if key not in _RX:
+        comb = _combining_class(astral)
+        sp = "".join(sorted(_SPACES))
+        dr = "".join(sorted(_DROP))
+        # a cluster (base + combining marks) the first pass changes: a space or
+        # a dropped character (with its marks), or any base with marks
+        _RX["cluster", astral] = re.compile(f"(?s)([{sp}])[{comb}]*|([{dr}])[{comb}]*|.[{comb}]+")
+    return _RX[key]
+
+
+# every debris pattern needs one of these characters
+_DEBRIS_CHARS = re.compile(r"[\[<\\≥$*_#]")
+
+
+def _first_pass(text: str) -> tuple[str, list[int]]:
+    """NFC per cluster (base + combining marks), odd spaces → " ", drops go."""
+    n = len(text)
+    pieces: list[str] = []
+    omap: list[int] = []
+    last = 0
+    for m in _rx("cluster", text).finditer(text):
+        i, j = m.span()
+        if i > last:
+            pieces.append(text[last:i])
+            omap.extend(range(last, i))
+        last = j
+        if m.group(2) is not None:  # dropped
+            continue
+        if m.group(1) is not None:  # a space
+            pieces.append(" ")
+            omap.append(i)
+            continue
+        comp = unicodedata.normalize("NFC", m.group(0))
+        pieces.append(comp)
+        omap.append(i)
+        omap.extend(min(i + k, j - 1) for k in range(1, len(comp)))
+    if last == 0:
+        return text, list(range(n))
+    if last < n:
+        pieces.append(text[last:])
+        omap.extend(range(last, n))
+    return "".join(pieces), omap
+
+
+def _analysis(text: str) -> tuple[str, list[int]]:
+    """The display form and its offset map (without the final ``len(text)``)."""
+    n = len(text)
+    s, omap = _first_pass(text)
+    # 2. debris
+    if _DEBRIS_CHARS.search(s):
+        for pat, rep in _DEBRIS:
+            if not pat.search(s):
+                continue
+            out: list[str] = []
+            om: list[int] = []
+            last = 0
+            for m in pat.finditer(s):
+                out.append(s[last:m.start()])
+                om.extend(omap[last:m.start()])
+                if rep:
+                    out.append(rep)
+                    om.extend([omap[m.start()] if m.start() < len(omap) else n] * len(rep))
+                last = m.end()
+            out.append(s[last:])
+            om.extend(omap[last:])
+            s = "".join(out)
+            omap = om
+    return s, omap
 
 
 def normalize(text: str, restyle: bool = True) -> tuple[str, list[int]]:
@@ -88,53 +204,25 @@ def normalize(text: str, restyle: bool = True) -> tuple[str, list[int]]:
     With ``restyle=False`` the tone marks stay where the author put them:
     that is the *display* form (clean, but the writer's spelling).  Both forms
     have the same length and the same offset map, because moving a tone mark
-    inside a syllable never changes the length of NFC text."""
-    chars: list[str] = []
-    omap: list[int] = []
-    # 1. NFC per cluster (base + combining marks), spaces, drops
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):
-            j += 1
-        cluster = text[i:j]
-        if cluster[0] in _DROP:
-            i = j
-            continue
-        if cluster[0] in _SPACES:
-            chars.append(" ")
-            omap.append(i)
-            i = j
-            continue
-        comp = unicodedata.normalize("NFC", cluster) if j - i > 1 else cluster
-        for k, ch in enumerate(comp):
-            chars.append(ch)
-            omap.append(i if k == 0 else min(i + k, j - 1))
-        i = j
-    s = "".join(chars)
-    # 2. debris
-    for pat, rep in _DEBRIS:
-        if not pat.search(s):
-            continue
-        out: list[str] = []
-        om: list[int] = []
-        last = 0
-        for m in pat.finditer(s):
-            out.append(s[last:m.start()])
-            om.extend(omap[last:m.start()])
-            if rep:
-                out.append(rep)
-                om.extend([omap[m.start()] if m.start() < len(omap) else n] * len(rep))
-            last = m.end()
-        out.append(s[last:])
-        om.extend(omap[last:])
-        s = "".join(out)
-        omap = om
+    inside a syllable never changes the length of NFC text.
+
+    One pass over the text: the clusters that change are found by one regex
+    and everything between them is copied in slices (the offset map of a
+    slice is a ``range``)."""
+    s, omap = _analysis(text)
     # 3. tone placement (length preserving)
     if restyle:
         s = _tone_style(s)
-    omap.append(n)
+    omap.append(len(text))
     return s, omap
+
+
+def normalize_both(text: str) -> tuple[str, str, list[int]]:
+    """``(norm, display, omap)`` in one pass: ``normalize(text)`` and
+    ``display(text)`` share everything but the tone placement."""
+    disp, omap = _analysis(text)
+    omap.append(len(text))
+    return _tone_style(disp), disp, omap
 
 
 def norm(text: str) -> str:

@@ -8,6 +8,7 @@ same answer for the same plan.  The as-of date is decided here, once.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 from checker import __version__
@@ -16,7 +17,9 @@ from checker.errors import PlanError
 from checker.model import CheckResult, Plan
 from checker.read import ReadResult, read
 from checker.extract.structure import build_sections, items_of, parse_header
-from checker.extract.tasks import extract_indicators, extract_statements, extract_tasks, table_sections, tables_of
+from checker.extract.parts import roles_by_content
+from checker.extract.tables import table_sections, tables_of
+from checker.extract.tasks import extract_indicators, extract_statements, extract_tasks
 
 DEFAULT_REFERENCES = ("nq57", "nq71")
 # the Government programme in force on a date: NQ 03/NQ-CP as issued, then
@@ -46,6 +49,7 @@ def structure(res: ReadResult, source: str) -> Plan:
     plan.header = parse_header(units)
     items = items_of(units)
     plan.sections = build_sections(units, items)
+    roles_by_content(items, plan.sections)
     tables = tables_of(units)
     plan.sections = table_sections(units, tables, plan.sections)
     plan.tasks = extract_tasks(units, items, plan.sections, tables)
@@ -90,7 +94,6 @@ def check(path: str | Path, references: list[str] | None = None, as_of: dt.date 
           config=None, plan: Plan | None = None, lang: str = "vi") -> CheckResult:
     from checker.judge.config import load_config
     from checker.judge.engine import evaluate
-    from checker.cite.graph import build_graph
     from checker.mandates.load import load_set
     from checker.match.matcher import match
 
@@ -108,9 +111,16 @@ def check(path: str | Path, references: list[str] | None = None, as_of: dt.date 
                      statements=plan.statements)
     result = CheckResult(plan=plan, as_of=day, as_of_basis=basis, references=refs,
                          coverage=coverage, tool_version=__version__)
-    result.graph = build_graph([plan])
+    # the graph (networkx) is built only if an output reads result.graph
+    result.defer_graph(partial(_citation_graph, plan))
     result.findings = evaluate(result, config=cfg, lang=lang)
     return result
+
+
+def _citation_graph(plan: Plan):
+    from checker.cite.graph import build_graph
+
+    return build_graph([plan])
 
 
 def import_reference(path: str | Path, set_id: str, title: str | None = None) -> dict:

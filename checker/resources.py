@@ -30,3 +30,88 @@ def read_text(name: str, filename: str) -> str:
 
 def list_files(name: str, suffix: str) -> list[str]:
     return sorted(p.name for p in data_dir(name).iterdir() if p.name.endswith(suffix))
+
+
+def load_yaml(text: str):
+    """``yaml.safe_load`` with the C loader (libyaml) when PyYAML has it:
+    ~10× faster on the reference sets and rule packs.  Same data; on bad
+    YAML the pure-Python loader parses again, so errors read as before."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None:  # pragma: no cover - PyYAML without libyaml
+        return yaml.safe_load(text)
+    try:
+        return yaml.load(text, Loader=loader)
+    except (yaml.YAMLError, ValueError):
+        return yaml.safe_load(text)  # raises the familiar error (or agrees with the C loader)
+
+
+# ------------------------------------------------------------ on-disk cache
+# Data built from the installed files (YAML parsed and checked against its
+# schema) is kept between processes in the user's cache folder, keyed by a
+# digest of everything it was built from (the data's text, the schema's text,
+# the tool's and Python's versions).  The cache is an optimisation only:
+# deleting it, a missing or read-only folder, or a damaged file means the
+# data is built again, never an error and never a different answer.
+# PLANCHECK_DATA_CACHE=0 turns it off; PLANCHECK_CACHE_DIR moves it.
+
+_CACHE_FORMAT = "1"
+
+
+def cache_dir() -> Path | None:
+    """``$PLANCHECK_CACHE_DIR``, else ``$XDG_CACHE_HOME/plancheck``, else
+    ``~/.cache/plancheck`` (``%LOCALAPPDATA%\\plancheck`` on Windows); None
+    when the cache is turned off."""
+    import os
+
+    if os.environ.get("PLANCHECK_DATA_CACHE", "1").strip().lower() in ("0", "no", "off", "false"):
+        return None
+    if os.environ.get("PLANCHECK_CACHE_DIR"):
+        return Path(os.environ["PLANCHECK_CACHE_DIR"])
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "plancheck"
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "plancheck"
+
+
+def cached(kind: str, sources: list[str], build):
+    """``build()``, or the value it gave before for the same ``sources``
+    (texts), from the on-disk cache.  The value must be picklable; it is a
+    fresh copy on every call (callers may change it)."""
+    import hashlib
+    import os
+    import pickle
+    import sys
+
+    from checker import __version__
+
+    folder = cache_dir()
+    if folder is None:
+        return build()
+    h = hashlib.sha256()
+    for part in (_CACHE_FORMAT, kind, __version__, sys.version, *sources):
+        b = part.encode("utf-8", "surrogatepass")
+        h.update(len(b).to_bytes(8, "little"))
+        h.update(b)
+    path = folder / "data" / f"{kind}-{h.hexdigest()[:32]}.pickle"
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except Exception:  # absent, unreadable or damaged: build it again
+        pass
+    value = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except Exception:  # read-only or full disk: the cache is never required
+        try:
+            tmp.unlink()
+        except Exception:
+            pass
+    return value

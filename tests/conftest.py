@@ -2,9 +2,15 @@
 with a reason when that folder is absent) and small fixtures of our own."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# the on-disk data cache (checker.resources.cached) of the test run goes to a
+# folder of its own, not the user's ~/.cache/plancheck
+os.environ.setdefault("PLANCHECK_CACHE_DIR", tempfile.mkdtemp(prefix="plancheck-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

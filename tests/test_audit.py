@@ -245,13 +245,16 @@ def test_audit_cli_on_seeds(tmp_path, all_seeds):
     folder = _folder(tmp_path, all_seeds[:2])
     out = tmp_path / "report"
     r = CliRunner().invoke(audit_command, [str(folder), "--out", str(out), "--jobs", "1"])
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 2, r.output  # hong.docx could not be checked: exit 2, outputs written
     assert "hong.docx" in r.output
     assert (out / "dashboard.html").exists()
     assert (tmp_path / ".plancheck-cache" / "results.sqlite").exists()  # beside --out
     r = CliRunner().invoke(audit_command, [str(folder), "--out", str(out), "--jobs", "1",
                                            "--format", "json", "--lang", "en"])
-    assert r.exit_code == 0 and "3 from cache" in r.output
+    assert r.exit_code == 2 and "3 from cache" in r.output
+    (folder / "hong.docx").unlink()
+    r = CliRunner().invoke(audit_command, [str(folder), "--out", str(out), "--jobs", "1", "--lang", "en"])
+    assert r.exit_code == 0 and "2 from cache" in r.output, r.output
 
 
 def test_dashboard_in_headless_chromium(tmp_path, all_seeds):

@@ -117,8 +117,13 @@ def test_missing_mandate_from_coverage():
     cov = Coverage(mandates=[MandateStatus(m, "missing"), MandateStatus(ok, "covered"),
                              MandateStatus(opt, "missing")])
     got = run(["II. NHIỆM VỤ"], "2026-01-01", ["MIS001"], coverage=cov)
-    assert len(got) == 1 and got[0].category == "missing-task" and got[0].severity == "warning"
-    assert "nq57.III.6.01" in got[0].message and got[0].data["mandate"] == "nq57.III.6.01"
+    # issue 14: every missing mandate is named - the required one as a
+    # warning, the optional one as information; the id stays in the data,
+    # out of the officer's sentence
+    assert [(f.data["mandate"], f.severity) for f in got] == [("nq57.III.6.01", "warning"),
+                                                             ("nq57.III.7.01", "info")]
+    assert all(f.category == "missing-task" for f in got)
+    assert "nq57.III" not in got[0].message and "Hỗ trợ doanh nghiệp nhỏ" in got[0].message
 
 
 def test_weak_target_only_same_year():

@@ -17,6 +17,16 @@ from checker.mandates.importer import dump_set
 from checker.mandates.load import load_set, schema_json
 
 
+def corpus_file(prefix: str):
+    """A provincial plan of ../shared/corpus/ (skipped when absent)."""
+    from conftest import SHARED
+
+    hits = sorted((SHARED / "corpus").glob(f"{prefix}_*.txt"))
+    if not hits:
+        pytest.skip(f"../shared/corpus/{prefix}_*.txt is absent")
+    return hits[0]
+
+
 @pytest.fixture(scope="module")
 def annex2(request):
     from conftest import REFTEXTS
@@ -37,21 +47,72 @@ def test_annex2_gives_about_140_mandates_with_leads_and_deadlines(annex2):
     assert len(with_deadline) >= 0.9 * len(ms)
     # numbered as in the annex
     ids = {m["id"]: m for m in ms}
-    t7 = ids["nq03-pl2.007"]
+    t7 = ids["nq03-pl2.7"]
     assert "địa phương" in t7["lead"] and t7["deadline"] == "01/2025"
     assert "commune" in t7["level"] and "province" in t7["level"]
-    t1 = ids["nq03-pl2.001"]
-    assert t1["level"] == ["ministry"] and "Ban Tuyên giáo Trung ương" in t1["partners"]
+    t1 = ids["nq03-pl2.1"]
+    # led by a ministry, with "các bộ, ngành, địa phương" among its partners: localities take part
+    assert "ministry" in t1["level"] and "commune" in t1["level"]
+    assert "Ban Tuyên giáo Trung ương" in t1["partners"]
     assert t1["product"].startswith("Quyết định")
 
 
 def test_annex2_sections_map_onto_the_seven_groups(annex2):
-    groups = Counter(m["group"] for m in annex2["mandates"])
-    assert set(groups) == {"III.1", "III.2", "III.3", "III.4", "III.5", "III.6", "III.7"} or \
-        set(groups) >= {"III.1", "III.2", "III.3", "III.5", "III.6", "III.7"}
+    """The annex's own sections I–VII are the groups, each mapped onto its NQ 57 group."""
+    groups = {g["id"]: g for g in annex2["groups"]}
+    assert list(groups) == ["I", "II", "III", "IV", "V", "VI", "VII"]
+    assert [g["nq57_group"] for g in groups.values()] == [
+        "III.1", "III.2", "III.3", "III.4", "III.5", "III.6", "III.7"]
+    assert groups["IV"]["title"].startswith("Phát triển, trọng dụng nhân lực")
+    per = Counter(m["group"] for m in annex2["mandates"])
+    assert per == {"I": 13, "II": 29, "III": 34, "IV": 12, "V": 28, "VI": 15, "VII": 9}
     ids = {m["id"]: m for m in annex2["mandates"]}
-    assert ids["nq03-pl2.003"]["group"] == "III.1"
-    assert ids["nq03-pl2.040"]["group"] == "III.2"
+    assert ids["nq03-pl2.3"]["group"] == "I"
+    assert ids["nq03-pl2.40"]["group"] == "II"
+    assert ids["nq03-pl2.77"]["group"] == "IV"  # section IV's first task, not a heading
+
+
+def test_annex2_every_number_kept_and_no_heading_becomes_a_mandate(annex2):
+    ms = annex2["mandates"]
+    assert [m["id"] for m in ms] == [f"nq03-pl2.{n}" for n in range(1, 141)]
+    assert all(m["source"]["number"] == m["id"].split(".", 1)[1] for m in ms)
+    by = {m["id"]: m for m in ms}
+    # the source line is the row's own line in the transcription
+    assert by["nq03-pl2.1"]["source"]["line"] == 10 and by["nq03-pl2.77"]["source"]["line"] == 89
+    # continuation rows (no number) belong to the task above them
+    assert "Sổ sức khỏe trên VNeID" in by["nq03-pl2.110"]["description"]
+    # the stray cell of the section IV heading row is reported, not lost
+    assert any("dòng 88" in u for u in annex2["status"]["unknown"])
+
+
+def test_annex2_levels_read_lead_partners_and_content(annex2):
+    """A task concerns localities when its lead, partners, name or result names them."""
+    local = {int(m["id"].split(".")[1]) for m in annex2["mandates"] if "commune" in m["level"]}
+    # localities lead or co-lead
+    assert {2, 3, 6, 7, 9, 12, 46, 55, 58, 63, 64, 66, 70, 72, 73, 115} <= local
+    # localities named only among the partners ("các bộ, ngành, địa phương"), or in the result
+    assert {1, 4, 5, 11, 13, 57, 60, 62, 40} <= local
+    # national work with no locality anywhere in its row
+    assert not ({8, 18, 19, 27, 44, 69, 75} & local)
+    assert 75 <= len(local) <= 90
+
+
+def test_provincial_annex_with_parts_and_other_column_order():
+    """Đồng Nai KH 179: parts A/B/C whose numbering restarts, a header repeated without its
+    STT column, bold sub-headings, lead/partner/deadline/product in another order."""
+    d = pipeline.import_reference(corpus_file("05"), "dn179")
+    jsonschema.validate(d, schema_json())
+    by = {m["id"]: m for m in d["mandates"]}
+    assert len(by) == 94
+    for k in ("dn179.A.1.1", "dn179.A.3", "dn179.A.7.2", "dn179.B.5.1.6", "dn179.B.7.2", "dn179.C.1.2",
+              "dn179.C.6.3"):
+        assert k in by, k
+    m = by["dn179.A.7.2"]
+    assert m["lead"].startswith("Sở") and m["deadline"] and m["product"]
+    assert "commune" in m["level"] and "province" in m["level"]  # UBND các phường, xã take part
+    groups = {g["id"]: g for g in d["groups"]}
+    assert "B.IV" in groups and "B.IV-2" in groups  # the document numbers two sections IV
+    assert not any(m["title"].startswith(("Thương mại", "Công nghiệp và năng lượng")) for m in d["mandates"])
 
 
 def test_annex2_keywords_are_extracted(annex2):
@@ -59,7 +120,7 @@ def test_annex2_keywords_are_extracted(annex2):
         assert m["keywords"], m["id"]
         assert all(k.strip() for k in m["keywords"])
     ids = {m["id"]: m for m in annex2["mandates"]}
-    kw3 = " ".join(ids["nq03-pl2.003"]["keywords"] + ids["nq03-pl2.003"]["synonyms"])
+    kw3 = " ".join(ids["nq03-pl2.3"]["keywords"] + ids["nq03-pl2.3"]["synonyms"])
     assert "học tập" in kw3 or "nền tảng" in kw3
 
 
@@ -71,12 +132,13 @@ def test_imported_set_round_trips_and_matches_a_commune_plan(tmp_path, annex2, s
     f.write_text(dump_set(annex2), encoding="utf-8")
     ms = load_set(str(f))
     assert len(ms.mandates) == len(annex2["mandates"])
-    plan = extract(seed("000"))  # seed 000 follows NQ 03's wording closely
+    # (seeds 000 and 004 are the blind test of matching: not used here)
+    plan = extract(seed("001"))
     cov = match(plan.tasks, [ms])
     covered = [s for s in cov.mandates if s.status == "covered"]
-    # among the tasks the annex gives localities, the seed carries many
-    local = [s for s in cov.mandates if s.status != "not-applicable"]
-    assert len(covered) >= 0.6 * len(local), (len(covered), len(local))
+    # a reviewer found 22 of the annex's locality tasks carried out by seed 001
+    # (tests/data/match_pairs/coverage.csv)
+    assert len(covered) >= 12, len(covered)
     # national tasks (a ministry drafts a law) are not asked of a commune
     assert any(s.status == "not-applicable" for s in cov.mandates)
     # and a plan on crop pests carries none of them

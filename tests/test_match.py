@@ -130,7 +130,7 @@ def test_labelled_pairs_precision_and_recall():
     assert r["recall"] >= 0.75, r
     # pairs labelled blind after tuning: the honest estimate
     h = cm.evaluate(cm.load_pairs(cm.HELDOUT))
-    assert h["pairs"] >= 100
+    assert h["pairs"] >= 30  # seeds 000/004 removed (blind test)
     assert h["precision"] >= 0.85, h
     assert h["recall"] >= 0.75, h
 
@@ -340,7 +340,8 @@ def test_a_mandate_named_only_in_the_objectives_stays_missing_with_its_mention(t
     s = status(res.coverage, "nq71.A2.058")
     assert s.status == "missing" and s.mentions and s.mentions[0].line == 7
     assert s.to_dict()["mentions"][0]["line"] == 7
-    f = next(f for f in res.findings if f.rule == "MIS001" and f.data.get("mandate") == "nq71.A2.058")
+    # one finding per duty (issue 14): the NQ 71 task is one of its mandates
+    f = next(f for f in res.findings if f.rule == "MIS001" and "nq71.A2.058" in f.data["mandates"].split(", "))
     assert f.message.endswith("Kế hoạch có nêu nội dung này ở phần mục đích, mục tiêu (dòng 7) "
                               "nhưng chưa giao thành nhiệm vụ.")
     assert f.texts["en"][0].endswith("names it in its purpose or objectives (line 7) "

@@ -159,7 +159,12 @@ def test_html_report_of_seed_has_all_parts(seed002):
 def test_text_report_groups_and_colours(seed002):
     plain = render(seed002, "text", color=False)
     assert "\x1b[" not in plain
-    assert "== Không nhất quán (inconsistency) ==" in plain
+    # issue 14: what to fix first at the top, then the gaps by group, then the
+    # other findings by severity (an error before any warning), not by category
+    assert plain.index("== Cần sửa trước ==") < plain.index("Mức độ bao phủ") < plain.index(
+        "== Nhiệm vụ còn thiếu hoặc mới có một phần ==") < plain.index("== Các phát hiện khác")
+    other = plain[plain.index("== Các phát hiện khác"):]
+    assert other.index(" LỖI CON001") < other.index(" CẢNH BÁO ")
     assert "→ Gợi ý:" in plain and "Tổng hợp:" in plain
     coloured = render(seed002, "text", color=True)
     assert "\x1b[" in coloured

@@ -210,6 +210,29 @@ def test_shipped_packs_match_the_schema(name):
     assert [e.message for e in _validator().iter_errors(data)] == []
 
 
+def test_missing_jsonschema_or_schema_is_a_plan_error(monkeypatch):
+    import sys
+
+    from checker.errors import PlanError
+    from checker.judge import rulepack
+
+    rulepack._validator.cache_clear()
+    monkeypatch.setenv("PLANCHECK_DATA_CACHE", "0")  # a cached parse would skip the validator
+    monkeypatch.setitem(sys.modules, "jsonschema", None)
+    with pytest.raises(PlanError) as e:
+        rulepack.parse_pack(_PACK, "good.yaml", set(CHECKS))
+    assert e.value.code == "jsonschema-missing" and "pip install" in e.value.en
+    monkeypatch.undo()
+    monkeypatch.setenv("PLANCHECK_DATA_CACHE", "0")
+    monkeypatch.setattr(rulepack, "SCHEMA", "no-such.schema.json")
+    with pytest.raises(PlanError) as e:
+        rulepack.parse_pack(_PACK, "good.yaml", set(CHECKS))
+    assert e.value.code == "rule-pack-schema" and "no-such.schema.json" in e.value.en
+    monkeypatch.undo()
+    rulepack._validator.cache_clear()
+    assert rulepack.parse_pack(_PACK, "good.yaml", set(CHECKS))
+
+
 def test_bad_pack_exits_2_through_the_cli(monkeypatch, tmp_path):
     from click.testing import CliRunner
 

@@ -15,6 +15,11 @@ The value is the JSON-able per-plan summary the audit aggregates (see
 return summaries and the parent stores them, so parallel workers never
 contend for the database.  The database lives in one file,
 ``<cache dir>/results.sqlite``.
+
+Several processes may use one cache at once (two audits of overlapping
+folders, say): the database is in WAL mode with a busy timeout, every write
+is one short transaction (the audit commits each row as it arrives), and a
+reader never blocks a writer.
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ from checker import resources
 from checker import __version__
 
 SCHEMA_VERSION = 1
+BUSY_TIMEOUT = 60.0  # seconds a write waits for another process's transaction
 DB_NAME = "results.sqlite"
 _DATA_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -90,13 +96,13 @@ class ResultCache:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / DB_NAME
-        self._db = sqlite3.connect(self.path, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
+        self._retry(lambda: self._db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}"))
+        self._retry(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(
+        self._retry(lambda: (self._db.execute(
             "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, source TEXT, "
-            "sha256 TEXT, created REAL, value TEXT NOT NULL)")
-        self._db.commit()
+            "sha256 TEXT, created REAL, value TEXT NOT NULL)"), self._db.commit()))
         self.hits = 0
         self.misses = 0
 
@@ -114,20 +120,43 @@ class ResultCache:
         return value
 
     def get_many(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """The stored values of ``keys`` (missing and damaged ones left out),
+        read in batches of 500 keys per query."""
         out: dict[str, dict[str, Any]] = {}
-        for k in keys:
-            v = self.get(k)
-            if v is not None:
-                out[k] = v
+        want = list(dict.fromkeys(keys))
+        for start in range(0, len(want), 500):
+            chunk = want[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for k, raw in self._db.execute(
+                    f"SELECT key, value FROM results WHERE key IN ({marks})", chunk):
+                try:
+                    out[k] = json.loads(raw)
+                except ValueError:  # a damaged row is a miss, and is replaced later
+                    pass
+        self.hits += len(out)
+        self.misses += len(want) - len(out)
         return out
 
+    @staticmethod
+    def _retry(fn, tries: int = 20) -> Any:
+        """``fn()``, tried again for a while when another process holds the
+        database (``database is locked`` outside the busy handler)."""
+        for n in range(tries):
+            try:
+                return fn()
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e) or n == tries - 1:
+                    raise
+                time.sleep(0.05 * (n + 1))
+
     def put(self, key: str, value: dict[str, Any], source: str = "", sha256: str = "") -> None:
-        self._db.execute(
+        text = json.dumps(value, ensure_ascii=False)
+        self._retry(lambda: self._db.execute(
             "INSERT OR REPLACE INTO results (key, source, sha256, created, value) VALUES (?, ?, ?, ?, ?)",
-            (key, source, sha256, time.time(), json.dumps(value, ensure_ascii=False)))
+            (key, source, sha256, time.time(), text)))
 
     def commit(self) -> None:
-        self._db.commit()
+        self._retry(self._db.commit)
 
     def __bool__(self) -> bool:  # an empty cache is still a cache
         return True

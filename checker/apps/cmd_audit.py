@@ -76,17 +76,26 @@ def _check_refs(refs: list[str] | None, lang: str) -> None:
                    "at or above this severity [default: fail_on of the plan's config, else never].")
 @click.option("--quiet", "-q", is_flag=True, default=False,
               help="Không in tiến độ và tổng kết / no progress bar and no summary lines.")
+@click.option("--timeout", "timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
+              help="Thời gian tối đa cho một tệp (giây) / time limit per plan in seconds.")
+@click.option("--memory-mb", "memory_mb", type=click.FloatRange(min=64), default=1024.0, show_default=True,
+              help="Bộ nhớ tối đa cho một tệp (MB) / memory limit per plan in MB.")
 @LANG
 def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, no_cache, fail_on, quiet,
-                  lang) -> None:
+                  timeout, memory_mb, lang) -> None:
     """Kiểm tra hàng loạt kế hoạch các xã và lập bảng tổng hợp của tỉnh.
 
     Audit every plan under PATHS (folders, files, globs; .txt .md .docx .pdf):
     communes × mandates and × NQ 57 groups, findings by category, ranking,
     provincial documents, and communes citing replaced documents. Writes
     dashboard.html, audit.csv, matrix.csv, audit.json and audit.md to --out.
-    Exit 0; 1 when a plan has findings at or above --fail-on (or its config's
-    fail_on); 2 if no plan file was found."""
+    Every finished plan is kept in the cache at once: an audit stopped in
+    any way and run again checks only what it had not finished.
+    Exit 0; 1 when a plan has findings at or above --fail-on (else the
+    fail_on of the plan's config); 2 if no plan file was found or some file could not be checked
+    (its error row is in the outputs); 130 when interrupted."""
+    import signal
+
     from checker.apps.audit import default_cache_dir, find_plans, quiet_output, run_audit, write_outputs
 
     vi = lang == "vi"
@@ -94,29 +103,43 @@ def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, n
     refs = _refs(references)
     out = Path(out_dir)
     cache = None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir(out)
-    files = find_plans(paths, exclude=[p for p in (out, cache) if p is not None])
-    if not files:
+    problems: list = []
+    files = find_plans(paths, exclude=[p for p in (out, cache) if p is not None], problems=problems)
+    if not files and not problems:
         _fail(PlanError("no-plans",
                         "Không tìm thấy tệp kế hoạch nào (.txt, .md, .docx, .pdf) trong: " + ", ".join(paths),
                         "No plan files (.txt, .md, .docx, .pdf) found in: " + ", ".join(paths)), lang)
     _check_refs(refs, lang)
     jobs = jobs or os.cpu_count() or 1
 
-    if quiet or quiet_output():
-        audit = run_audit(paths, references=refs, jobs=jobs, as_of=day, cache_dir=cache,
-                          use_cache=not no_cache, files=files)
-    else:
-        with click.progressbar(length=len(files), file=sys.stderr,
-                               label="Đang kiểm tra" if vi else "Checking") as bar:
-            audit = run_audit(paths, references=refs, jobs=jobs, as_of=day, cache_dir=cache,
-                              use_cache=not no_cache, files=files, progress=bar.update)
+    def stop(signum, _frame):  # SIGTERM: stop as Ctrl+C does (workers stopped, results kept)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    kw = dict(references=refs, jobs=jobs, as_of=day, cache_dir=cache, use_cache=not no_cache,
+              files=files, problems=problems, timeout=timeout, memory_mb=memory_mb)
+    try:
+        if quiet or quiet_output():
+            audit = run_audit(paths, **kw)
+        else:
+            with click.progressbar(length=len(files) + len(problems), file=sys.stderr,
+                                   label="Đang kiểm tra" if vi else "Checking") as bar:
+                audit = run_audit(paths, progress=bar.update, **kw)
+    except KeyboardInterrupt:
+        click.echo(("Đã dừng. Các kế hoạch đã kiểm tra xong được giữ trong bộ nhớ đệm; chạy lại lệnh "
+                    "để tiếp tục." if vi else
+                    "Stopped. The plans checked so far are kept in the cache; run the command again "
+                    "to continue."), err=True)
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     written = write_outputs(audit, out, formats or ("html", "csv", "json", "md"), lang)
     s = audit.summary()
     failing = _failing_rows(audit, fail_on)
     if quiet:
         for r in audit.error_rows:
             click.echo(f"  ✗ {r['source']}: {r['error']['en' if not vi else 'vi']}", err=True)
-        sys.exit(1 if failing else 0)
+        sys.exit(2 if audit.error_rows else 1 if failing else 0)
     if vi:
         click.echo(f"{s['files']} tệp: {s['ok']} kiểm tra được, {s['errors']} lỗi; "
                    f"{s['cached']} lấy từ bộ nhớ đệm, {s['checked']} kiểm tra mới; {s['elapsed']:.1f} giây.")
@@ -130,6 +153,8 @@ def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, n
     for r, level in failing:
         click.echo((f"  ✗ {r['source']}: có phát hiện từ mức {level}" if vi
                     else f"  ✗ {r['source']}: findings at or above {level}"))
+    if audit.error_rows:
+        sys.exit(2)
     sys.exit(1 if failing else 0)
 
 
@@ -148,7 +173,7 @@ def _failing_rows(audit, fail_on: str | None) -> list[tuple[dict, str]]:
             except PlanError:
                 level = None
         level = level or "never"
-        if any(reaches(f.get("severity"), level) for f in r.get("findings", [])):
+        if any(reaches(sev, level) for sev, n in (r.get("severity") or {}).items() if n):
             out.append((r, level))
     return out
 

@@ -52,6 +52,9 @@ def import_cmd(doc: str, set_id: str, title: str | None, output: str | None, lan
         _fail(e, lang)
         return
     text = dump_set(data)
+    for line in data.get("status", {}).get("unknown", []):
+        if line.startswith("Không xếp được"):  # rows the importer could not place
+            click.echo(_t(lang, line, line.replace("Không xếp được dòng", "Could not place line", 1)), err=True)
     if output:
         try:
             Path(output).write_text(text, encoding="utf-8")
@@ -120,27 +123,37 @@ def show_cmd(set_id: str, fmt: str, lang: str) -> None:
             click.echo(f"  {m.id:22} {m.title}{flags}{conf}  — {', '.join(m.level)}")
 
 
-@click.command(name="explain", context_settings=HELP, help="Bằng chứng cho một nhiệm vụ tham chiếu trong kế hoạch / "
-                                    "evidence for one mandate in a plan.")
+@click.command(name="explain", context_settings=HELP, help="Bằng chứng cho một nhiệm vụ tham chiếu trong kế hoạch (--mandate), "
+                                    "hoặc các nhiệm vụ tham chiếu một nhiệm vụ của kế hoạch thực hiện (--task) / "
+                                    "evidence for one mandate in a plan, or the mandates one task carries out.")
 @click.argument("plan", type=click.Path(dir_okay=True))
-@click.option("--mandate", "mandate_id", required=True, help="Mã nhiệm vụ, ví dụ nq57.III.5.04.")
+@click.option("--mandate", "mandate_id", default=None, help="Mã nhiệm vụ tham chiếu, ví dụ nq57.III.5.04.")
+@click.option("--task", "task_id", default=None,
+              help="Mã hoặc số dòng của nhiệm vụ trong kế hoạch, ví dụ T012 hoặc 52 / a plan task's id or line.")
 @click.option("--reference", default=None,
-              help="Các bộ tham chiếu, cách nhau bởi dấu phẩy (mặc định: bộ của mã nhiệm vụ).")
+              help="Các bộ tham chiếu, cách nhau bởi dấu phẩy (mặc định: bộ của mã nhiệm vụ; "
+                   "với --task: nq57 và chương trình đang có hiệu lực).")
 @click.option("--level", type=click.Choice(["commune", "province", "ministry", "central"]),
               default="commune", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @LANG
-def explain_command(plan: str, mandate_id: str, reference: str | None, level: str, fmt: str,
-                    lang: str) -> None:
+def explain_command(plan: str, mandate_id: str | None, task_id: str | None, reference: str | None,
+                    level: str, fmt: str, lang: str) -> None:
+    from checker.apps import explain_links as XL
+
     try:
-        data = explain(plan, mandate_id, reference, level)
+        if bool(mandate_id) == bool(task_id):
+            raise PlanError("explain-usage", "Cần đúng một trong hai tùy chọn --mandate hoặc --task",
+                            "Give exactly one of --mandate or --task")
+        data = explain(plan, mandate_id, reference, level) if mandate_id else \
+            XL.explain_task(plan, task_id, reference, level)
     except PlanError as e:
         _fail(e, lang)
         return
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(render_explain(data, lang))
+    click.echo(render_explain(data, lang) if mandate_id else XL.render_task(data, lang))
 
 
 def explain(plan: str, mandate_id: str, reference: str | None = None,
@@ -162,15 +175,22 @@ def explain(plan: str, mandate_id: str, reference: str | None = None,
     st = next(x for x in cov.mandates if x.mandate.id == mandate_id)
     m = st.mandate
     # near misses: the best tasks under the partial threshold, with their evidence
-    mds, preps, pairs = score_pairs(p.tasks, tuple(s.id if (s.source_file or "").startswith("reference/")
-                                                    else s.source_file for s in sets), None)
-    mi = next(i for i, md in enumerate(mds) if md.mandate.id == mandate_id)
-    ranked = sorted(((pr.score, ti, pr) for (ti, j), pr in pairs.items() if j == mi),
-                    key=lambda x: -x[0])
-    near = [{"line": preps[ti].task.loc.line, "location": preps[ti].task.loc.human,
-             "task": preps[ti].task.text[:220], "score": round(sc, 1),
-             "keywords": pr.anchors + pr.context}
-            for sc, ti, pr in ranked if sc < PARTIAL][:3]
+    from checker.apps import explain_links as XL
+    from checker.match.links import is_curated
+
+    if is_curated(owner):
+        mds, preps, pairs = score_pairs(p.tasks, tuple(s.id if (s.source_file or "").startswith("reference/")
+                                                        else s.source_file for s in sets), None)
+        mi = next(i for i, md in enumerate(mds) if md.mandate.id == mandate_id)
+        ranked = sorted(((pr.score, ti, pr) for (ti, j), pr in pairs.items() if j == mi),
+                        key=lambda x: -x[0])
+        near = [{"line": preps[ti].task.loc.line, "location": preps[ti].task.loc.human,
+                 "task": preps[ti].task.text[:220], "score": round(sc, 1),
+                 "keywords": pr.anchors + pr.context}
+                for sc, ti, pr in ranked if sc < PARTIAL][:3]
+    else:
+        near = XL.near_tasks(p.tasks, owner, mandate_id, level)
+    links = [XL.link_view(lk, p.tasks) for lk in cov.links if lk.mandate == mandate_id]
     return {
         "plan": str(plan), "mandate": {
             "id": m.id, "reference": m.reference, "group": m.group,
@@ -180,7 +200,7 @@ def explain(plan: str, mandate_id: str, reference: str | None = None,
             "keywords": list(m.keywords) + list(getattr(m, "synonyms", [])), "targets": m.targets},
         "status": st.status, "score": round(st.score, 1), "reason": st.reason,
         "thresholds": {"covered": COVERED, "partial": PARTIAL},
-        "evidence": [e.to_dict() for e in st.evidence], "near_misses": near,
+        "evidence": [e.to_dict() for e in st.evidence], "near_misses": near, "links": links,
         "mentions": [e.to_dict() for e in st.mentions],
     }
 
@@ -208,6 +228,11 @@ def render_explain(d: dict, lang: str = "vi") -> str:
            f"{'ngưỡng' if vi else 'thresholds'} {d['thresholds']['covered']:.0f}/{d['thresholds']['partial']:.0f})"]
     if d.get("reason"):
         out.append(f"  {d['reason']}")
+    if d.get("links"):
+        out.append("")
+        out.append("Nhiệm vụ của kế hoạch thực hiện nhiệm vụ này:" if vi else "Plan tasks that carry it out:")
+        for lk in d["links"]:
+            out.append(f"  - {lk['task']} {lk['location']} [{lk['strength']}, {lk['score']}]: {lk['text'][:160]}")
     if d["evidence"]:
         out.append("")
         out.append("Bằng chứng:" if vi else "Evidence:")

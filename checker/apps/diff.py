@@ -93,7 +93,8 @@ def _task_key(t: Any) -> str:
 
 def _finding_entry(f: Any) -> dict[str, Any]:
     return {"rule": f.rule, "category": f.category, "severity": f.severity, "message": f.message,
-            "line": f.line, "location": f.location, "fingerprint": f.fingerprint}
+            "line": f.line, "location": f.location, "fingerprint": f.fingerprint,
+            "mandates": f.data.get("mandates", "")}
 
 
 def _ms_entry(ms: Any, before: str | None, after: str | None, old_score=None, new_score=None) -> dict[str, Any]:

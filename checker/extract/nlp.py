@@ -42,15 +42,16 @@ def tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _wt(line: str) -> tuple[str, ...]:
-    from underthesea import word_tokenize  # lazy: ~1 s import
+    from checker.libs import underthesea  # lazy, and only the splitter (checker/libs.py)
 
-    return tuple(word_tokenize(line))
+    return tuple(underthesea("word_tokenize")(line))
 
 
 def sentences(text: str) -> list[str]:
     """Sentences of ``text`` (underthesea sent_tokenize, line by line)."""
-    from underthesea import sent_tokenize
+    from checker.libs import underthesea
 
+    sent_tokenize = underthesea("sent_tokenize")
     out: list[str] = []
     for line in norm(text).split("\n"):
         if line.strip():
@@ -85,6 +86,9 @@ def key(phrase: str) -> str:
 @lru_cache(maxsize=1)
 def vocab():
     """The one spaCy vocabulary shared by every Doc and matcher."""
+    from checker.libs import spacy
+
+    spacy()  # only the parts used (checker/libs.py)
     from spacy.vocab import Vocab
 
     return Vocab()
@@ -92,6 +96,9 @@ def vocab():
 
 def make_doc(words: list[str]):
     """A spaCy Doc over ``words`` (already folded syllables)."""
+    from checker.libs import spacy
+
+    spacy()
     from spacy.tokens import Doc
 
     # an empty Doc for no words (spaCy refuses the empty string as a token)
@@ -119,6 +126,9 @@ def phrase_matcher(phrases: Iterable[str]) -> Phrases:
 
     Each phrase is registered under its key (folded syllables), so the same
     phrase written twice is one pattern."""
+    from checker.libs import spacy
+
+    spacy()
     from spacy.matcher import PhraseMatcher
 
     m = PhraseMatcher(vocab(), attr="ORTH")
@@ -217,9 +227,9 @@ def _cut_at_verb(text: str) -> str:
     lowercase verb or preposition (underthesea POS tags); names keep their
     capitalised words ("Trung tâm Phục vụ hành chính công")."""
     try:
-        from underthesea import pos_tag
+        from checker.libs import underthesea
 
-        tagged = pos_tag(text)
+        tagged = underthesea("pos_tag")(text)
     except Exception:  # pragma: no cover - segmenter unavailable
         return _cut_at_action(text)
     pos = 0

@@ -58,6 +58,9 @@ class PhraseSet:
 @lru_cache(maxsize=None)
 def phrase_set(name: str = "task-phrases") -> PhraseSet:
     """The Matcher built from ``rules/patterns/<name>.yaml`` (once per process)."""
+    from checker.libs import spacy
+
+    spacy()  # only the parts used (checker/libs.py)
     from spacy.matcher import Matcher
 
     from checker.extract.nlp import vocab
@@ -81,6 +84,9 @@ def _words(text: str) -> tuple[list[str], list[tuple[int, int]]]:
 
 def find_all(text: str, name: str = "task-phrases") -> list[tuple[str, int, int]]:
     """(label, start offset, end offset) of every match in ``text``."""
+    from checker.libs import spacy
+
+    spacy()
     from spacy.tokens import Doc
 
     words, spans = _words(text)

@@ -13,9 +13,9 @@ _split = None
 def _splitter():
     global _split
     if _split is None:
-        from underthesea import sent_tokenize
+        from checker.libs import underthesea  # only the splitter (checker/libs.py)
 
-        _split = sent_tokenize
+        _split = underthesea("sent_tokenize")
     return _split
 
 

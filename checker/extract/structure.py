@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from checker.model import Header, Location, PartialDate, Section, Unit
+from checker.extract.header import parse_header  # noqa: F401  (part of this module's API)
+from checker.model import Location, Section, Unit
 from checker.normalize import fold
 
 ROMAN = re.compile(r"^(?P<label>[IVX]{1,5})\s*[\.\-–:]\s*(?P<title>\S.*)$")
@@ -26,7 +27,7 @@ ROLE_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("organisation", ("to chuc thuc hien",)),
     ("funding", ("kinh phi", "nguon luc tai chinh")),
     ("purpose", ("muc dich", "yeu cau")),
-    ("tasks", ("nhiem vu", "giai phap")),
+    ("tasks", ("nhiem vu", "giai phap", "noi dung thuc hien", "noi dung chu yeu", "lo trinh")),
     ("objectives", ("muc tieu", "chi tieu")),
     ("annex", ("phu luc",)),
 ]
@@ -55,7 +56,7 @@ class Item:
 
 def classify(norm: str) -> tuple[str, str, str] | None:
     """(kind, label, rest) for a line that starts an item, else None."""
-    s = norm.strip()
+    s = _ITALIC_END.sub("", _ITALIC_START.sub("", norm.strip()))
     if not s:
         return None
     m = ANNEX.match(s)
@@ -76,6 +77,10 @@ def classify(norm: str) -> tuple[str, str, str] | None:
     return None
 
 
+_ITALIC_START = re.compile(r"^[*_]+(?=[^\s*_])")  # "*a) Về hạ tầng*": italic markers are not a bullet
+_ITALIC_END = re.compile(r"(?<=[^\s*_])[*_]+$")
+
+
 def _is_roman(label: str) -> bool:
     return bool(re.fullmatch(r"X{0,3}(IX|IV|V?I{0,3})", label)) and label != ""
 
@@ -94,137 +99,7 @@ def rank_of(kind: str, label: str) -> int:
     return 50
 
 
-# ----------------------------------------------------------------- header
-
-_NUMBER = re.compile(r"\bSố\s*:?\s*(?P<num>[0-9 ]*)\s*/\s*(?P<sym>[A-ZĐ][A-ZĐa-z0-9&\-]*(?:/[A-ZĐ][A-ZĐ0-9\-]*)?)")
-_PLACE_DATE = re.compile(
-    r"^(?P<place>[^,\d]{2,40}?),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})",
-    re.I,
-)
-_INLINE_DATE = re.compile(r"ngày\s*(?P<d>\d{1,2})?\s*/\s*(?P<m>\d{1,2})?\s*/\s*(?P<y>\d{4})")
-_KINDS = ("KẾ HOẠCH", "PHỤ LỤC", "QUYẾT ĐỊNH", "CHƯƠNG TRÌNH", "BÁO CÁO", "NGHỊ QUYẾT", "ĐỀ ÁN", "CÔNG VĂN", "THÔNG BÁO")
-_SIGN_ROLES = re.compile(r"^(TM\.|KT\.|Q\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|TRƯỞNG BAN|BÍ THƯ)", re.I)
-_ISSUER_AT_TOP = re.compile(r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|ĐẢNG ỦY|ĐẢNG BỘ|BAN CHỈ ĐẠO|HỘI ĐỒNG NHÂN DÂN)\b(.*)$", re.I)
-_COMMUNE = re.compile(r"\b(?:Ủy ban nhân dân|UBND)\s+(xã|phường|đặc khu)\s+([A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*){0,3})")
-_LOCALITY = re.compile(r"\b(xã|phường|đặc khu)\s+([A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*){0,3})")
-
-
-def _clean(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip(" *#\t")
-
-
-def parse_header(units: list[Unit]) -> Header:
-    h = Header()
-    top = [u for u in units[:60] if u.kind != "row"]
-    # issuer: "ỦY BAN NHÂN DÂN" + the next line "XÃ ..."
-    for i, u in enumerate(top[:12]):
-        s = _clean(u.norm)
-        m = _ISSUER_AT_TOP.match(s)
-        if m:
-            rest = _clean(m.group(2))
-            if not rest and i + 1 < len(top):
-                nxt = _clean(top[i + 1].norm)
-                if re.match(r"^(XÃ|PHƯỜNG|ĐẶC KHU|TỈNH|THÀNH PHỐ|HUYỆN)\b", nxt, re.I):
-                    rest = nxt
-            h.issuer = _clean(f"{_clean(m.group(1))} {rest}")
-            break
-    for u in top:
-        s = _clean(u.norm)
-        if h.number is None:
-            m = _NUMBER.search(s)
-            if m and len(s) < 60:
-                num = m.group("num").strip()
-                h.number = f"{num}/{m.group('sym')}" if num else f"/{m.group('sym')}"
-        if h.date is None:
-            m = _PLACE_DATE.match(s)
-            if m:
-                h.place = _clean(m.group("place"))
-                h.date = PartialDate(int(m.group("y")), _int(m.group("m")), _int(m.group("d")))
-                h.line = u.loc.line
-        if h.kind is None:
-            up = s.upper()
-            for k in _KINDS:
-                if up == k or (up.startswith(k) and len(s) <= len(k) + 3):
-                    h.kind = k
-                    break
-            if h.kind:
-                h.title = _title_after(top, u.index)
-    if h.date is None:
-        # an annex: "(Kèm theo Kế hoạch số /KH-UBND ngày /6/2026 của UBND xã)"
-        for u in top[:15]:
-            m = _INLINE_DATE.search(u.norm)
-            if m and "kèm theo" in u.norm.lower():
-                h.date = PartialDate(int(m.group("y")), _int(m.group("m")), _int(m.group("d")))
-                h.line = u.loc.line
-                if h.number is None:
-                    mn = re.search(r"số\s*([0-9]*)\s*/\s*([A-ZĐ][A-ZĐ\-]+)", u.norm)
-                    if mn:
-                        h.number = f"{mn.group(1)}/{mn.group(2)}"
-                break
-    if h.issuer is None:
-        h.issuer = _infer_issuer(units, h.title)
-    h.signer, h.recipients = _tail(units)
-    return h
-
-
-def _int(s: str | None) -> int | None:
-    return int(s) if s else None
-
-
-def _title_after(top: list[Unit], idx: int) -> str | None:
-    for u in top:
-        if u.index <= idx:
-            continue
-        s = _clean(u.norm)
-        if not s:
-            continue
-        if re.match(r"^(Căn cứ|Thực hiện Kế hoạch|I\.)", s):
-            return None
-        return s
-    return None
-
-
-def _infer_issuer(units: list[Unit], title: str | None) -> str | None:
-    for u in units[:80]:
-        if u.kind == "row":
-            continue
-        m = _COMMUNE.search(u.norm)
-        if m:
-            return f"UBND {m.group(1)} {m.group(2)}"
-    if title:
-        m = _LOCALITY.search(title)
-        if m:
-            return f"UBND {m.group(1)} {m.group(2)}"
-    return None
-
-
-def _tail(units: list[Unit]) -> tuple[str | None, list[str]]:
-    recipients: list[str] = []
-    signer = None
-    start = None
-    for u in units:
-        if re.match(r"^\W*Nơi nhận", u.norm.strip(), re.I):
-            start = u.index
-    if start is not None:
-        for u in units[start + 1:]:
-            s = _clean(u.norm)
-            if not s:
-                continue
-            if s.startswith(("-", "+", "•")):
-                recipients.append(s.lstrip("-+• ").rstrip(";.,"))
-            elif recipients:
-                break
-    # signer: the last short line made of capitalised words, after a signing role line
-    tail = [u for u in units[-40:] if u.norm.strip()]
-    for i, u in enumerate(tail):
-        if _SIGN_ROLES.match(_clean(u.norm)):
-            for v in tail[i + 1:]:
-                s = _clean(v.norm)
-                if _SIGN_ROLES.match(s) or s.startswith("-"):
-                    continue
-                if re.fullmatch(r"(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s+){1,4}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*", s) and not s.isupper():
-                    signer = s
-    return signer, recipients
+# the header and closing blocks live in checker.extract.header
 
 
 # ----------------------------------------------------------- sections
@@ -240,12 +115,12 @@ def build_sections(units: list[Unit], items: list[Item]) -> list[Section]:
         if it.kind in ("bullet", "para"):
             continue
         has_children = any(
-            nx.rank > it.rank for nx in items[k + 1:k + 2]
+            nx.rank > it.rank and not _CLOSING.match(nx.ntext) for nx in items[k + 1:k + 2]
         )
-        if it.kind == "letter" and not has_children and len(it.ntext) > 80:
+        if it.kind == "letter" and not has_children and (len(it.ntext) > 80 or _is_sentence(it.ntext, 40)):
             continue  # a lettered task, not a heading
-        if it.kind == "arabic" and not has_children and len(it.ntext) > 160:
-            continue
+        if it.kind == "arabic" and not has_children and (len(it.ntext) > 160 or _is_sentence(it.ntext)):
+            continue  # a numbered task ("1. Triển khai hệ thống … ký số."), not a heading
         while stack and stack[-1][0] >= it.rank:
             stack.pop()
         parent = stack[-1][1] if stack else None
@@ -274,6 +149,15 @@ def build_sections(units: list[Unit], items: list[Item]) -> list[Section]:
         sections.append(sec)
         stack.append((it.rank, sec))
     return sections
+
+
+_CLOSING = re.compile(r"^\W*(Nơi nhận|TM\.|KT\.)", re.I)
+
+
+def _is_sentence(text: str, least: int = 60) -> bool:
+    """A numbered line that reads as a sentence (long, ends with a full stop) is content."""
+    t = text.strip()
+    return len(t) >= least and t.endswith((".", ";")) and not t.endswith("..")
 
 
 def _cut_short(text: str) -> bool:

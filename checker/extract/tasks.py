@@ -15,151 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from checker.model import Indicator, Section, Task, Unit
-from checker.normalize import display, fold
+from checker.normalize import fold
 from checker.extract import phrases
 from checker.extract.structure import Item, section_at
 
-# ------------------------------------------------------------ tables
-
-COLUMN_WORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("stt", ("stt", "tt", "so tt")),
-    ("lead", ("chu tri", "don vi thuc hien", "co quan thuc hien", "theo doi")),
-    ("partners", ("phoi hop",)),
-    ("deadline", ("thoi gian", "thoi han", "tien do", "moc thoi gian")),
-    ("measure", ("don vi tinh", "dvt", "do luong")),
-    ("product", ("san pham", "ket qua")),
-    ("text", ("noi dung", "nhiem vu", "chi tieu", "ten ", "danh muc")),
-]
-
-
-@dataclass
-class Table:
-    id: int
-    columns: list[str | None]  # role of each column
-    kind: str  # tasks | indicators | other
-    rows: list[list[int]]  # each logical row: indexes of the units it spans
-    header_unit: int
-
-
-def column_roles(cells: list[str]) -> list[str | None]:
-    roles: list[str | None] = []
-    for c in cells:
-        f = " " + fold(c).strip() + " "
-        role = None
-        for r, words in COLUMN_WORDS:
-            if any((" " + w + " " in f) or f.strip() == w or f.strip().startswith(w) for w in words):
-                role = r
-                break
-        roles.append(role)
-    return roles
-
-
-def _table_kind(header: list[str], roles: list[str | None]) -> str:
-    f = fold(" ".join(header))
-    if "lead" in roles and ("partners" in roles or "deadline" in roles or "product" in roles):
-        if "chi tieu" in f and "nhiem vu" not in f:
-            return "indicators"
-        return "tasks"
-    if "chi tieu" in f or "measure" in roles:
-        return "indicators"
-    return "other"
-
-
-def tables_of(units: list[Unit]) -> list[Table]:
-    by_id: dict[int, list[Unit]] = {}
-    for u in units:
-        if u.kind == "row" and u.table is not None:
-            by_id.setdefault(u.table, []).append(u)
-    tables: list[Table] = []
-    for tid in sorted(by_id):
-        rows = by_id[tid]
-        first = rows[0]
-        cells = first.cells or []
-        empty_header = not any(c.strip() for c in cells)
-        roles = column_roles(cells)
-        known = sum(1 for r in roles if r)
-        prev = tables[-1] if tables else None
-        if (empty_header or known < 2) and prev and len(prev.columns) == len(cells):
-            # continuation of the previous table after a page break
-            body = rows[1:] if empty_header else rows
-            _add_rows(prev, body, units)
-            continue
-        if known < 2:
-            tables.append(Table(tid, [None] * len(cells), "other", [[u.index] for u in rows], first.index))
-            continue
-        # normalise: if there is no "text" column, take the widest unknown one
-        if "text" not in roles:
-            for i, r in enumerate(roles):
-                if r is None:
-                    roles[i] = "text"
-                    break
-        if roles.count("product") > 1:
-            roles[len(roles) - 1 - roles[::-1].index("product")] = "product"
-        t = Table(tid, roles, _table_kind(cells, roles), [], first.index)
-        if t.kind == "indicators":
-            # in an indicator table "Kết quả"/"Chỉ tiêu" is the target, the owner is "đơn vị"
-            t.columns = [("target" if r == "product" else r) for r in roles]
-            t.columns = _indicator_columns(cells, t.columns)
-        _add_rows(t, rows[1:], units)
-        tables.append(t)
-    return tables
-
-
-def _indicator_columns(cells: list[str], roles: list[str | None]) -> list[str | None]:
-    """In a chỉ tiêu table a bare "Đơn vị" is the unit of measure (when no
-    other column is), "Đơn vị theo dõi/chủ trì…" is the owner."""
-    out = list(roles)
-    for i, c in enumerate(cells):
-        f = fold(c).strip()
-        if out[i] is None:
-            if f == "don vi" and "measure" not in out:
-                out[i] = "measure"
-            elif re.search(r"\b(20\d\d|muc tieu|chi tieu)\b", f) and "text" in out:
-                out[i] = "target"
-            elif "don vi" in f:
-                out[i] = "lead"
-    return out
-
-
-def _stt(t: Table, u: Unit) -> str:
-    if "stt" in t.columns and u.cells:
-        i = t.columns.index("stt")
-        if i < len(u.cells):
-            return u.cells[i].strip()
-    return ""
-
-
-def _add_rows(t: Table, rows: list[Unit], units: list[Unit]) -> None:
-    for u in rows:
-        if not u.cells or not any(c.strip() for c in u.cells):
-            continue
-        stt = _stt(t, u)
-        if not stt and t.rows and "stt" in t.columns:
-            t.rows[-1].append(u.index)  # row continued after a page break
-        else:
-            t.rows.append([u.index])
-
-
-def _cell(t: Table, units: list[Unit], row: list[int], role: str) -> str:
-    if role not in t.columns:
-        return ""
-    i = t.columns.index(role)
-    parts = []
-    for ui in row:
-        cells = units[ui].cells or []
-        if i < len(cells):
-            v = display(cells[i]).strip()
-            if v:
-                parts.append(v)
-    return " ".join(parts).strip()
-
-
-def _is_group_row(t: Table, units: list[Unit], row: list[int]) -> bool:
-    others = [r for r in t.columns if r not in (None, "stt", "text")]
-    return all(not _cell(t, units, row, r) for r in others)
+from checker.extract.tables import (  # noqa: F401  (re-exported: part of this module's API)
+    Table, _cell, _is_group_row, column_roles, table_sections, tables_of)
 
 
 # ------------------------------------------------------------ prose
@@ -242,12 +105,23 @@ _INTRO = re.compile(r"^(Trong (thời gian|năm) tới|Trên cơ sở|Trên đâ
 _DUTY = re.compile(r"\b(chủ trì|tham mưu)\b", re.I)
 
 
-def _para_is_task(it: Item, sec: Section) -> bool:
+def _para_is_task(it: Item, sec: Section, first: bool = False) -> bool:
     """An unmarked paragraph counts as a task only under a sub-heading of the
     tasks or organisation part, and only if it is not an introduction."""
     t = it.ntext.strip()
+    if sec.role == "organisation" and sec.level >= 2 and len(t) >= 15 and not t.endswith(":") \
+            and not _CLOSING.match(t):
+        # under a body's heading a paragraph is its duty, even one that opens like a
+        # preamble ("Căn cứ chức năng, nhiệm vụ được giao, xây dựng kế hoạch …"); an
+        # introduction after the body's duties is a closing remark
+        return first or not _INTRO.match(t) or bool(_DUTY.search(t)) or _clause_acts(t)
     return (sec.level >= 2 and len(t) >= 40 and not t.endswith(":")
-            and (not _INTRO.match(t) or bool(_DUTY.search(t))))
+            and (not _INTRO.match(t) or bool(_DUTY.search(t)) or _clause_acts(t)))
+
+
+def _clause_acts(t: str) -> bool:
+    """An opening clause followed by an action ("Căn cứ …, xây dựng kế hoạch …")."""
+    return any(is_action(c) for c in t.split(",")[1:4])
 
 
 _END = re.compile(r"^\W*(Nơi nhận|TM\.|KT\.)", re.I)
@@ -261,8 +135,35 @@ def body_end(units: list[Unit]) -> int:
     return len(units)
 
 
-def _org_lead(title: str) -> str:
-    return re.split(r":", title, maxsplit=1)[0].strip()
+_REQUEST = re.compile(r"^\W*(?:Đề nghị|Khuyến khích|Kính đề nghị)\b\s*:?\s*", re.I)
+# where the requested body's name ends in "Đề nghị Hội Nông dân xã vận động …"
+_REQUEST_VERB = re.compile(r"\s(?:chủ trì|phối hợp|vận động|tham gia|tuyên truyền|chỉ đạo|hướng dẫn|quan tâm|"
+                           r"tiếp tục|tích cực|giám sát|thực hiện|triển khai|xem xét|hỗ trợ)\b|[,;:]", re.I)
+# closing words of TỔ CHỨC THỰC HIỆN addressed to everyone, not a body's duty
+_CLOSING = re.compile(r"^\W*(?:Yêu cầu|Trên đây|Trong quá trình (?:tổ chức )?thực hiện|"
+                      r"(?:Ủy ban nhân dân|UBND)\s+\S+(?:\s+\S+)?\s+yêu cầu)\b", re.I)
+
+
+def _org_lead(title: str) -> tuple[str, bool]:
+    """The body a TỔ CHỨC THỰC HIỆN heading addresses, and whether it is asked
+    ("Đề nghị …: a request to a body the issuer cannot order) rather than told."""
+    head, _, rest = title.partition(":")
+    m = _REQUEST.match(head)
+    if not m:
+        return head.strip(), False
+    body = head[m.end():].strip() or rest.strip()
+    return body.rstrip(" .;"), True
+
+
+def _request_body(text: str) -> str | None:
+    """The body named in a duty that opens with "Đề nghị …"."""
+    m = _REQUEST.match(text)
+    if not m:
+        return None
+    rest = text[m.end():]
+    v = _REQUEST_VERB.search(rest)
+    body = rest[:v.start()] if v else rest[:80]
+    return body.strip() or None
 
 
 # ------------------------------------------------------------ splitting
@@ -273,16 +174,21 @@ _LEXICON: dict | None = None
 def lexicon() -> dict:
     global _LEXICON
     if _LEXICON is None:
-        import yaml
+        from checker.resources import load_yaml, read_text
 
-        from checker.resources import read_text
-
-        data = yaml.safe_load(read_text("reference", "lexicon.yaml"))
+        data = load_yaml(read_text("reference", "lexicon.yaml"))
         _LEXICON = {
             "verbs": tuple(sorted({fold(v) for v in data["action_verbs"]}, key=len, reverse=True)),
             "connectives": tuple(fold(v) for v in data["connectives"]),
         }
     return _LEXICON
+
+
+def is_action(ntext: str) -> bool:
+    """An item that gives an action: it opens with an action verb of the lexicon."""
+    f = fold(ntext.strip().lstrip("*_ "))
+    lex = lexicon()
+    return f.startswith(lex["verbs"]) and not f.startswith(lex["connectives"])
 
 
 _MAYBE_SENTENCES = re.compile(r"[.;!?]\s+[A-ZĐÀ-Ỹ]")
@@ -346,15 +252,27 @@ def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
                           unit=ui, loc=units[ui].loc, source=source,
                           section_title=sec.title if sec else None, **kw))
 
+    after = {id(a): b for a, b in zip(items, items[1:])}
+    filled: set[str] = set()  # sections that already hold a task
     for it, sec in _items_in(units, items, sections, ("tasks", "organisation")):
-        if it.kind == "para" and not _para_is_task(it, sec):
+        if it.kind == "para" and not _para_is_task(it, sec, first=sec.id not in filled):
             continue
+        filled.add(sec.id)
+        nxt = after.get(id(it))
+        if it.ntext.rstrip().endswith(":") and nxt is not None and nxt.rank > it.rank:
+            continue  # a lead ("- Về dữ liệu …, tập trung:") whose sub-items are the tasks
         text, ntext = it.text, it.ntext
         if sec.role == "organisation":
-            lead = _org_lead(sec.title) if sec.level > 1 else None
+            if _CLOSING.match(ntext):
+                continue
+            lead, request = _org_lead(sec.title) if sec.level > 1 else (None, False)
             l2, partners = roles_in(ntext, text)
-            add(text, it.unit, "organisation", lead=l2 or lead, partners=partners,
-                deadline=deadline_in(ntext, text))
+            asked = _request_body(text)
+            if asked and not lead:
+                lead, request = asked, True
+            # a duty belongs to the body whose heading it sits under
+            add(text, it.unit, "organisation", lead=lead or l2, partners=partners,
+                deadline=deadline_in(ntext, text), request=request)
             continue
         for ntext, text in split_instructions(ntext, text):
             lead, partners = roles_in(ntext, text)
@@ -365,8 +283,11 @@ def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
     for s in sections:
         if s.role == "organisation" and s.level > 1 and ":" in s.title:
             head, duty = s.title.split(":", 1)
+            if _REQUEST.fullmatch(head + ":") or _REQUEST.fullmatch(head):
+                continue  # "6. Đề nghị: Hiệp hội …": the heading names the bodies, the duties follow
+            lead, request = _org_lead(s.title)
             if len(duty.strip()) > 40:
-                add(duty, s.unit, "organisation", lead=head.strip(), deadline=deadline_in(duty))
+                add(duty, s.unit, "organisation", lead=lead, deadline=deadline_in(duty), request=request)
 
     for t in tables:
         if t.kind != "tasks":
@@ -465,30 +386,3 @@ def extract_indicators(units: list[Unit], items: list[Item], sections: list[Sect
                              target=it.text[tm.start():tm.end()], value=val, comparator=cmp,
                              year=int(ym.group(1)) if ym else None, group="inline"))
     return out
-
-
-def table_sections(units: list[Unit], tables: list[Table], sections: list[Section]) -> list[Section]:
-    """Group rows of task tables ("1 | Tuyên truyền… | | |") as sections, so
-    the tasks below them know their group.  Returns the merged, ordered list."""
-    from checker.extract.structure import section_at
-
-    extra: list[Section] = []
-    for t in tables:
-        if t.kind != "tasks":
-            continue
-        for row in t.rows:
-            if not _is_group_row(t, units, row):
-                continue
-            label = _cell(t, units, row, "stt") or str(len(extra) + 1)
-            title = _cell(t, units, row, "text")
-            if not title:
-                continue
-            outer = section_at(sections, row[0])
-            sid = f"{outer.id}.{label}" if outer else label
-            extra.append(Section(id=sid, label=label, title=title,
-                                 level=(outer.level + 1) if outer else 1, unit=row[0],
-                                 loc=units[row[0]].loc, parent=outer.id if outer else None,
-                                 role="tasks"))
-    if not extra:
-        return sections
-    return sorted(sections + extra, key=lambda s: s.unit)

@@ -145,13 +145,30 @@ def _build_rule(raw: dict[str, Any], pack: str, kinds: set[str] | None, path: st
 
 # ------------------------------------------------------------------ schema
 
+def _schema_text() -> str:
+    try:
+        return resources.read_text("rules", SCHEMA)
+    except OSError as e:
+        raise PlanError("rule-pack-schema", f"Không đọc được lược đồ gói luật rules/{SCHEMA}: {e}",
+                        f"Cannot read the rule-pack schema rules/{SCHEMA}: {e}") from None
+
+
 @functools.lru_cache(maxsize=None)
 def _validator(ref: str = "#") -> Any:
     """The schema's validator for the whole pack (``#``) or one of its
     definitions (``#/$defs/rule``); jsonschema is imported on first use only."""
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads(resources.read_text("rules", SCHEMA))
+    try:
+        from jsonschema import Draft202012Validator
+    except ImportError:
+        raise PlanError("jsonschema-missing",
+                        "Thiếu gói jsonschema để kiểm tra gói luật; cài đặt: pip install 'jsonschema>=4.20'",
+                        "The jsonschema package, needed to check rule packs, is missing; "
+                        "install it: pip install 'jsonschema>=4.20'") from None
+    try:
+        schema = json.loads(_schema_text())
+    except ValueError as e:
+        raise PlanError("rule-pack-schema", f"Không đọc được lược đồ gói luật rules/{SCHEMA}: {e}",
+                        f"Cannot read the rule-pack schema rules/{SCHEMA}: {e}") from None
     if ref != "#":
         schema = dict(schema, **{"$ref": ref})
         for k in ("required", "properties", "additionalProperties", "type"):
@@ -185,10 +202,11 @@ _VI = {
 def _validate(data: Any, pack: str, ref: str = "#") -> None:
     """Raise :class:`PlanError` naming the pack and the JSON path of the
     first problem when ``data`` does not match the schema."""
+    validator = _validator(ref)
     from jsonschema.exceptions import best_match
 
     inst = _jsonable(data)
-    err = best_match(_validator(ref).iter_errors(inst))
+    err = best_match(validator.iter_errors(inst))
     if err is None:
         return
     path = err.json_path
@@ -223,13 +241,20 @@ def read_pack(name: str) -> str:
 
 def parse_pack(text: str, name: str, kinds: set[str] | None = None) -> list[Rule]:
     """The rules of one pack's YAML text, checked against the schema."""
+    # parsed and checked once per content (on-disk cache, checker.resources.cached)
+    data = resources.cached("rule-pack", [yaml.__version__, name, text, _schema_text()],
+                            lambda: _parse_checked(text, name))
+    return [_build_rule(raw, name, kinds, f"$.rules[{i}]") for i, raw in enumerate(data["rules"])]
+
+
+def _parse_checked(text: str, name: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = resources.load_yaml(text)
     except (yaml.YAMLError, ValueError) as e:  # ValueError: a YAML date that cannot exist
         raise PlanError("rule-pack", f"Gói luật {name} không đọc được: {e}",
                         f"Rule pack {name} is not valid YAML: {e}")
     _validate({} if data is None else data, name)
-    return [_build_rule(raw, name, kinds, f"$.rules[{i}]") for i, raw in enumerate(data["rules"])]
+    return data
 
 
 def load_rules(lang: str | None = None, packs: list[str] | None = None) -> list[Rule]:
@@ -271,4 +296,4 @@ def load_fixtures(code: str) -> dict[str, Any]:
     d = resources.data_dir("rules").joinpath("fixtures").joinpath(f"{code}.yaml")
     if not d.is_file():
         return {}
-    return yaml.safe_load(d.read_text(encoding="utf-8")) or {}
+    return resources.load_yaml(d.read_text(encoding="utf-8")) or {}

@@ -18,21 +18,35 @@ from checker.mandates.load import LEVELS, _bad, load_set, nq57_group_of
 from checker.normalize import fold, norm, squash
 
 
-_LEVEL_CUES = [
-    ("commune", r"\b(xa|phuong|dac khu|thon|ap)\b"),
-    ("province", r"\b(dia phuong|tinh|thanh pho truc thuoc|so|ubnd)\b"),
-    ("ministry", r"\b(bo|nganh|co quan ngang bo|vtv|vov|ttxvn|ngan hang nha nuoc|van phong chinh phu)\b"),
+# folded cues of the level a task is for
+_LEAD_CUES = [
+    ("province", r"\b(so|ubnd tinh|uy ban nhan dan tinh|tinh uy|cong an tinh|ban quan ly)\b"),
+    ("ministry", r"\b(bo|nganh|co quan ngang bo|vtv|vov|ttxvn|ngan hang nha nuoc|van phong chinh phu|"
+                 r"bao hiem xa hoi viet nam|vien han lam)\b"),
     ("central", r"\b(chinh phu|thu tuong|quoc hoi|trung uong|bo chinh tri)\b"),
 ]
+# localities ("các địa phương", "UBND các tỉnh, thành phố", "các bộ, ngành, địa phương"):
+# a province and its communes; communes by name ("cấp xã", "UBND các phường, xã")
+_LOCALITY = re.compile(r"\b(dia phuong|cac tinh|tinh, thanh pho|thanh pho truc thuoc|"
+                       r"ubnd cac tinh|uy ban nhan dan cac tinh)\b")
+_COMMUNE = re.compile(r"\b(cap xa|ubnd (cac |cap )?(xa|phuong)|uy ban nhan dan (cac |cap )?(xa|phuong)|"
+                      r"(cac )?xa, phuong|(cac )?phuong, xa|phuong xa|xa phuong|dac khu|thon, to dan pho|"
+                      r"to cong nghe so cong dong)\b")
 
 
-def _levels_for(lead: str | None, partners: list[str]) -> list[str]:
-    f = fold(" ".join([lead or ""])).strip()
-    if not f:
+def _levels_for(lead: str | None, partners: list[str], content: str = "") -> list[str]:
+    """Levels a task is for: from its lead unit, and from its partners and its
+    own words when they name localities or communes."""
+    fl = fold(lead or "").strip()
+    rest = fold(" ; ".join([*partners, content]))
+    if not fl:
         return list(LEVELS)
-    levels = [lv for lv, pat in _LEVEL_CUES if re.search(pat, f)]
-    if "province" in levels and "dia phuong" in f:
-        levels.append("commune")  # "các địa phương": provinces, and their communes
+    levels = {lv for lv, pat in _LEAD_CUES if re.search(pat, fl)}
+    for text in (fl, rest):
+        if _LOCALITY.search(text):
+            levels |= {"province", "commune"}
+        if _COMMUNE.search(text):
+            levels.add("commune")
     return [lv for lv in LEVELS if lv in levels] or list(LEVELS)
 
 
@@ -120,7 +134,12 @@ def import_document(path: str | Path, set_id: str, title: str | None = None, *,
     # document frequency of compounds, for keyword rarity
     from checker.extract.nlp import tokens
 
-    texts = [norm(t.text) for t in plan.tasks]
+    from checker.mandates.table_import import read_table
+
+    table = read_table(plan.units)
+    if table is not None and len(table.tasks) < 3:
+        table = None
+    texts = [norm(t.name) for t in table.tasks] if table else [norm(t.text) for t in plan.tasks]
     df: Counter = Counter()
     for tx in texts:
         df.update({squash(w) for w in tokens(tx) if " " in w})
@@ -128,14 +147,17 @@ def import_document(path: str | Path, set_id: str, title: str | None = None, *,
     groups: dict[str, dict[str, Any]] = {}
     mandates: list[dict[str, Any]] = []
     used: set[str] = set()
-    for n, t in enumerate(plan.tasks, start=1):
+    unplaced: list[dict[str, Any]] = table.unplaced if table else []
+    if table:
+        mandates, groups = _from_table(table, set_id, df, len(texts))
+    for n, t in enumerate([] if table else plan.tasks, start=1):
         sec_title = t.section_title or (plan.section(t.section).title if plan.section(t.section) else None)
         g = group_of(sec_title) or group_of(t.text[:160]) or "other"
         if g not in groups:
             groups[g] = {"id": g, "title": (load_set("nq57").group_title(g) if g != "other"
                                             else "Nhiệm vụ khác"), "nq57_group": g if g != "other" else None}
         kw, syn, ctx = auto_keywords(t.text, df, len(texts))
-        num = _task_number(plan, t) or f"{n:03d}"
+        num = _task_number(plan, t) or str(n)
         mid = f"{set_id}.{num}"
         while mid in used:
             mid += "b"
@@ -144,9 +166,11 @@ def import_document(path: str | Path, set_id: str, title: str | None = None, *,
         m: dict[str, Any] = {
             "id": mid, "group": g, "title": _short_title(norm(t.text)),
             "description": norm(t.text).strip(), "keywords": kw, "synonyms": syn, "context": ctx,
-            "level": _levels_for(lead, t.partners), "required": True, "confidence": "verified",
+            "level": _levels_for(lead, t.partners, f"{t.text} {t.product or ''}"), "required": True,
+            "confidence": "verified",
             "lead": lead, "partners": list(t.partners), "product": t.product, "deadline": t.deadline,
-            "source": {"document": set_id, "section": f"{sec_title or ''} (dòng {t.loc.line})".strip()},
+            "source": {"document": set_id, "section": f"{sec_title or ''} (dòng {t.loc.line})".strip(),
+                       "line": t.loc.line},
         }
         mandates.append({k: v for k, v in m.items() if v is not None})
     targets = []
@@ -180,15 +204,56 @@ def import_document(path: str | Path, set_id: str, title: str | None = None, *,
             "generated": f"nhập tự động từ {Path(path).name} ngày {dt.date.today().isoformat()}",
             "known": [f"{len(mandates)} nhiệm vụ và {len(targets)} chỉ tiêu đọc từ {Path(path).name}."],
             "unknown": ["Từ khóa được trích tự động; nên rà soát trước khi dùng để kết luận thiếu nhiệm vụ.",
-                        "Cấp áp dụng (level) suy ra từ đơn vị chủ trì; nhiệm vụ không rõ chủ trì áp dụng cho mọi cấp."],
+                        "Cấp áp dụng (level) suy ra từ đơn vị chủ trì, đơn vị phối hợp và nội dung nhiệm vụ; "
+                        "nhiệm vụ không rõ chủ trì áp dụng cho mọi cấp."]
+                       + [f"Không xếp được dòng {u['line']} ({u['why']}): {u['text']}" for u in unplaced],
         },
         # the domain is the NQ 57 one: tasks off that topic weigh less
         "topic_terms": list(load_set("nq57").topic_terms),
-        "groups": sorted(groups.values(), key=lambda g: _group_order(g["id"])),
+        "groups": list(groups.values()) if table else sorted(groups.values(), key=lambda g: _group_order(g["id"])),
         "mandates": mandates,
         "targets": targets,
     }
     return out
+
+
+def _from_table(table, set_id: str, df: Counter, n_docs: int):
+    """Mandates and groups from a task table read by
+    :func:`checker.mandates.table_import.read_table`: the document's own
+    sections are the groups (each mapped onto an NQ 57 group where its
+    title says which), the task's own number is in its id."""
+    groups: dict[str, dict[str, Any]] = {}
+    for g in table.groups:
+        title = g["title"] or g.get("part_title") or g["id"]
+        gid = g["id"]
+        d = {"id": gid, "title": title, "nq57_group": nq57_group_of(title) or nq57_group_of(g.get("part_title"))}
+        if g.get("part_title"):
+            d["short"] = _short_title(f"{g['part']}. {g['part_title']} — {g['number']}. {title}"
+                                      if g.get("number") else f"{g['part']}. {title}", 120)
+        groups[gid] = d
+    mandates: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for t in table.tasks:
+        text = norm(t.name).strip()
+        mid = f"{set_id}.{t.key}"
+        k = 2
+        while mid in used:
+            mid = f"{set_id}.{t.key}-{k}"
+            k += 1
+        used.add(mid)
+        kw, syn, ctx = auto_keywords(text, df, n_docs)
+        section = " / ".join(t.path)
+        m: dict[str, Any] = {
+            "id": mid, "group": t.group, "title": _short_title(text), "description": text,
+            "keywords": kw, "synonyms": syn, "context": ctx,
+            "level": _levels_for(t.lead, t.partners, f"{text} {t.product or ''}"), "required": True,
+            "confidence": "verified", "lead": t.lead, "partners": list(t.partners), "product": t.product,
+            "deadline": t.deadline,
+            "source": {"document": set_id, "section": f"{section} (dòng {t.line})".strip(), "line": t.line,
+                       "number": t.number},
+        }
+        mandates.append({k: v for k, v in m.items() if v is not None})
+    return mandates, groups
 
 
 def _group_order(gid: str) -> tuple:
@@ -202,7 +267,7 @@ def _task_number(plan, task) -> str | None:
     if u is not None and u.kind == "row" and u.cells:
         first = squash(u.cells[0]).replace(" ", ".")
         if re.fullmatch(r"\d{1,3}(\.\d{1,3})*", first):
-            return first.replace(".", "_") if "." in first else f"{int(first):03d}"
+            return first if "." in first else str(int(first))
     return None
 
 

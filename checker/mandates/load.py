@@ -22,7 +22,7 @@ import yaml
 from checker.errors import PlanError
 from checker.model import Mandate
 from checker.normalize import norm, squash
-from checker.resources import list_files, read_text
+from checker.resources import cached, list_files, load_yaml, read_text
 
 
 LEVELS = ("commune", "province", "ministry", "central")
@@ -114,8 +114,14 @@ def _read_set_yaml(set_id: str) -> tuple[dict[str, Any], str]:
                        f"Không có bộ nhiệm vụ tham chiếu '{set_id}'. Các bộ hiện có: {have}",
                        f"Unknown reference set '{set_id}'. Available: {have}")
         text, origin = read_text("reference", f"{set_id}.yaml"), f"reference/{set_id}.yaml"
+    # parsed and checked once per content (on-disk cache, checker.resources.cached)
+    return cached("mandate-set", [yaml.__version__, origin, text, read_text("reference", "mandate-set.schema.json")],
+                  lambda: _parse_set(text, origin))
+
+
+def _parse_set(text: str, origin: str) -> tuple[dict[str, Any], str]:
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as e:
         raise _bad("reference-yaml", f"Tệp bộ tham chiếu không đọc được (YAML lỗi): {origin}: {e}",
                    f"Reference set is not valid YAML: {origin}: {e}") from None
@@ -248,14 +254,14 @@ def _weaker(a: str, b: str) -> str:
 @lru_cache(maxsize=1)
 def abbreviations() -> dict[str, str]:
     """Abbreviation → expansion (reference/abbreviations.yaml)."""
-    data = yaml.safe_load(read_text("reference", "abbreviations.yaml")) or {}
+    data = load_yaml(read_text("reference", "abbreviations.yaml")) or {}
     return {str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()}
 
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Folded words never used as automatic keywords (reference/stopwords.yaml)."""
-    data = yaml.safe_load(read_text("reference", "stopwords.yaml")) or {}
+    data = load_yaml(read_text("reference", "stopwords.yaml")) or {}
     return frozenset(squash(w) for w in data.get("stopwords") or [])
 
 

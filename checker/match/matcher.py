@@ -80,21 +80,7 @@ class _Pair:
 
 # ------------------------------------------------------------ preparation
 
-@lru_cache(maxsize=1)
-def _abbrev_pattern() -> tuple[re.Pattern, dict[str, str]]:
-    from checker.mandates.load import abbreviations
-
-    table = {norm(a): norm(e) for a, e in abbreviations().items()}
-    alts = "|".join(re.escape(a) for a in sorted(table, key=len, reverse=True))
-    return re.compile(r"(?<![\w&])(?:" + alts + r")(?![\w&])"), table
-
-
-def expand_abbreviations(text: str, normalised: bool = False) -> str:
-    """Normalised text with each abbreviation followed by its expansion
-    ("CĐS" → "chuyển đổi số (CĐS)"); case-sensitive so "AI" is not "ai"."""
-    t = text if normalised else norm(text)
-    pat, table = _abbrev_pattern()
-    return pat.sub(lambda m: f"{table[m.group(0)]} ({m.group(0)})", t)
+from checker.match.text import expand_abbreviations  # noqa: E402  (re-exported)
 
 
 def analysis_text(text: str) -> str:
@@ -327,23 +313,6 @@ def pair_score(task_text: str, mandate_id: str, sets: Iterable[str] = ("nq57", "
 
 # ------------------------------------------------------------ coverage
 
-def _waiver_for(mid: str, waivers, today: dt.date) -> dict | None:
-    for w in waivers or []:
-        pat = str(w.get("mandate", ""))
-        if not pat or not fnmatch.fnmatchcase(mid, pat):
-            continue
-        exp = w.get("expires")
-        if exp:
-            try:
-                d = exp if isinstance(exp, dt.date) else dt.date.fromisoformat(str(exp))
-            except ValueError:
-                d = None
-            if d is not None and d < today:
-                continue
-        return w
-    return None
-
-
 def indicator_tasks(indicators) -> list[Task]:
     """Indicators as pseudo-tasks, so a plan's target table counts as evidence."""
     out = []
@@ -365,14 +334,53 @@ def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
     extra evidence.  ``as_of``: the day waivers' expiry is judged at.
     ``statements``: the purpose/objectives sentences; a missing mandate that
     one of them carries out as well as a task would is reported with it in
-    ``mentions`` (named as an aim, never assigned) and stays missing."""
+    ``mentions`` (named as an aim, never assigned) and stays missing.
+
+    The hand-written sets are matched by their calibrated keywords (below);
+    imported sets, which have none, by :mod:`checker.match.lexical`.  Either
+    way the result carries the task-centric ``links`` its statuses derive
+    from (:mod:`checker.match.links`)."""
     from checker.mandates.load import load_set
+    from checker.match import links as LK
 
     set_objs = [load_set(s) if isinstance(s, str) else s for s in sets]
-    set_ids = tuple(_set_key(s) for s in set_objs)
+    curated = [s for s in set_objs if LK.is_curated(s)]
+    set_ids = tuple(_set_key(s) for s in curated)
     all_tasks = list(tasks) + indicator_tasks(indicators)
-    mds, preps, pairs = score_pairs(all_tasks, set_ids, level)
     today = as_of or dt.date.today()
+
+    def waiver(mid: str):
+        return LK.waiver_for(mid, waivers, today)
+
+    per_set: dict[str, list[MandateStatus]] = {}
+    links: list = []
+    if curated:
+        mds, preps, pairs = score_pairs(all_tasks, set_ids, level)
+        statuses = _curated_statuses(mds, preps, pairs, level, waiver)
+        if statements and any(x.status == "missing" for x in statuses):
+            _mention(statements, set_ids, level, statuses)
+        for st in statuses:
+            per_set.setdefault(st.mandate.reference, []).append(st)
+        links += LK.curated_links(mds, preps, pairs, PARTIAL, COVERED)
+    for s in set_objs:
+        if LK.is_curated(s):
+            continue
+        lks = LK.lexical_links(all_tasks, s, level)
+        links += lks
+        per_set[s.id] = LK.statuses_from_links(s, lks, all_tasks, level, waiver, MAX_EVIDENCE)
+        if statements:
+            LK.mention_from_links(statements, s, level, per_set[s.id])
+    statuses = [st for s in set_objs for st in per_set.get(s.id, [])]
+    linked = {lk.task for lk in links}
+    unmatched = [{"id": t.id, "line": t.loc.line if t.loc else None, "location": t.loc.human if t.loc else None,
+                  "text": _excerpt(_quick_norm(t.text))}
+                 for t in tasks if t.source != "indicator" and t.id not in linked]
+    return Coverage(groups=LK.group_rows(set_objs, statuses), mandates=statuses, unmatched_tasks=unmatched,
+                    links=sorted(links, key=lambda x: (x.line or 0, x.task, -x.score)))
+
+
+def _curated_statuses(mds, preps, pairs, level, waiver) -> list[MandateStatus]:
+    """Statuses of the hand-written sets' mandates from the keyword matcher's scores."""
     excerpts: dict[int, str] = {}
 
     def excerpt(ti: int) -> str:
@@ -381,11 +389,8 @@ def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
         return excerpts[ti]
 
     by_mandate: dict[int, list[tuple[float, int]]] = {}
-    best_task: dict[int, float] = {}
     for (ti, mi), pr in pairs.items():
         by_mandate.setdefault(mi, []).append((pr.score, ti))
-        best_task[ti] = max(best_task.get(ti, 0.0), pr.score)
-
     statuses: list[MandateStatus] = []
     for mi, md in enumerate(mds):
         m = md.mandate
@@ -406,7 +411,7 @@ def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
                                keywords=pr.anchors + pr.context, task_id=t.id, unit=t.unit))
         best = ranked[0][0] if ranked else 0.0
         status = "covered" if best >= COVERED else "partial" if best >= PARTIAL else "missing"
-        w = _waiver_for(m.id, waivers, today)
+        w = waiver(m.id)
         reason = None
         if w is not None:
             status = "waived"
@@ -414,19 +419,7 @@ def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
                      (f", hết hạn {w.get('expires')})" if w.get("expires") else ")")
         statuses.append(MandateStatus(mandate=m, status=status, score=best, evidence=ev,
                                       reason=reason))
-
-    if statements and any(x.status == "missing" for x in statuses):
-        _mention(statements, set_ids, level, statuses)
-    groups = _group_rows(set_objs, statuses)
-    unmatched = []
-    for ti, p in enumerate(preps):
-        t = p.task
-        if t.source == "indicator":
-            continue
-        if best_task.get(ti, 0.0) < PARTIAL:
-            unmatched.append({"id": t.id, "line": t.loc.line if t.loc else None,
-                              "location": t.loc.human if t.loc else None, "text": excerpt(ti)})
-    return Coverage(groups=groups, mandates=statuses, unmatched_tasks=unmatched)
+    return statuses
 
 
 def _mention(statements: list[Task], set_ids: tuple[str, ...], level: str | None,
@@ -458,24 +451,3 @@ def _set_key(s) -> str:
 def _excerpt(text: str, limit: int = 220) -> str:
     t = re.sub(r"\s+", " ", text).strip()
     return t if len(t) <= limit else t[:limit].rsplit(" ", 1)[0] + " …"
-
-
-def _group_rows(set_objs, statuses: list[MandateStatus]) -> list[dict[str, Any]]:
-    rows = []
-    for s in set_objs:
-        for g in s.groups:
-            sts = [x for x in statuses if x.mandate.reference == s.id and x.mandate.group == g["id"]]
-            appl = [x for x in sts if x.status in ("covered", "partial", "missing")]
-            cov = sum(x.status == "covered" for x in appl)
-            par = sum(x.status == "partial" for x in appl)
-            mis = sum(x.status == "missing" for x in appl)
-            total = len(appl)
-            rows.append({
-                "reference": s.id, "group": g["id"], "title": g.get("short") or g["title"],
-                "title_en": g.get("short_en"),
-                "total": total, "covered": cov, "partial": par, "missing": mis,
-                "ratio": round((cov + 0.5 * par) / total, 3) if total else None,
-                "not_applicable": sum(x.status == "not-applicable" for x in sts),
-                "waived": sum(x.status == "waived" for x in sts),
-            })
-    return rows

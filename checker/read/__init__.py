@@ -11,7 +11,7 @@ from pathlib import Path
 
 from checker.errors import PlanError
 from checker.model import Unit
-from checker.normalize import display, normalize
+from checker.normalize import normalize_both
 from checker.read.result import ReadResult
 
 __all__ = ["MAX_BYTES", "ReadResult", "finish", "read", "sniff"]
@@ -36,8 +36,7 @@ def finish(units: list[Unit]) -> list[Unit]:
     """Fill the analysis form of every unit; number them in order."""
     for i, u in enumerate(units):
         u.index = i
-        u.norm, u.omap = normalize(u.text)
-        u.disp = display(u.text)
+        u.norm, u.disp, u.omap = normalize_both(u.text)
     return units
 
 

@@ -30,8 +30,8 @@ def split_pipe_row(line: str) -> tuple[list[str], list[tuple[int, int]]] | None:
     return cells, spans
 
 
-def split_tab_row(line: str) -> tuple[list[str], list[tuple[int, int]]] | None:
-    if line.count("\t") < 3:
+def split_tab_row(line: str, min_tabs: int = 3) -> tuple[list[str], list[tuple[int, int]]] | None:
+    if line.count("\t") < min_tabs or not line.strip():
         return None
     cells, spans, pos = [], [], 0
     for part in line.split("\t"):
@@ -49,15 +49,19 @@ def read_text(data: bytes, fmt: str = "txt") -> ReadResult:
     units: list[Unit] = []
     table = 0
     in_table = False
+    tab_table = False  # the open table's rows are tab-separated
     for n, line in enumerate(text.split("\n"), start=1):
         loc = Location(line=n, human=f"dòng {n}")
         if _SEP_ROW.match(line) and "-" in line and "|" in line:
             continue  # markdown table separator
-        row = split_pipe_row(line) or split_tab_row(line)
+        # inside a tab table a row with fewer cells (a group row "I<TAB>Title") is a row too
+        tab_row = split_tab_row(line, 1 if in_table and tab_table else 3)
+        row = split_pipe_row(line) or tab_row
         if row:
             if not in_table:
                 table += 1
                 in_table = True
+            tab_table = row is tab_row
             cells, spans = row
             units.append(Unit(index=0, text=line, loc=loc, kind="row", cells=cells,
                               cell_spans=spans, table=table))

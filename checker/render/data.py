@@ -48,7 +48,12 @@ _T = {
            "source": "Tệp", "references": "Bộ tham chiếu", "issuer": "Cơ quan ban hành", "number": "Số",
            "date": "Ngày", "doc_title": "Trích yếu", "role": "Vai trò", "document": "Văn bản",
            "unmatched": "Nhiệm vụ riêng của xã (không ứng với nhiệm vụ tham chiếu nào)",
-           "rule": "Luật", "severity": "Mức", "tool": "Công cụ"},
+           "rule": "Luật", "severity": "Mức", "tool": "Công cụ",
+           "fix_first": "Cần sửa trước", "errors_head": "Lỗi", "gaps_head": "Nhiệm vụ còn thiếu theo nhóm",
+           "rest_head": "Các điểm khác", "gaps": "Nhiệm vụ còn thiếu hoặc mới có một phần",
+           "other_findings": "Các phát hiện khác (lỗi trước, rồi cảnh báo, rồi thông tin)",
+           "code": "Mã", "scope": "Phạm vi", "nothing_first": "Không có lỗi nào cần sửa ngay.",
+           "gap_count": "nhiệm vụ", "gap_count_one": "nhiệm vụ", "basis": "Căn cứ"},
     "en": {"title": "Plan check report", "as_of": "Judged as of", "coverage": "Coverage by task group",
            "group": "Group", "total": "Total", "covered": "Covered", "partial": "Partial", "missing": "Missing",
            "findings": "Findings", "suggestion": "Suggestion", "no_findings": "No findings.",
@@ -57,7 +62,12 @@ _T = {
            "source": "File", "references": "Reference sets", "issuer": "Issuer", "number": "Number",
            "date": "Date", "doc_title": "Title", "role": "Role", "document": "Document",
            "unmatched": "The commune's own tasks (matching no reference task)",
-           "rule": "Rule", "severity": "Severity", "tool": "Tool"},
+           "rule": "Rule", "severity": "Severity", "tool": "Tool",
+           "fix_first": "What to fix first", "errors_head": "Errors", "gaps_head": "Missing tasks by group",
+           "rest_head": "Other points", "gaps": "Tasks missing or only partly covered",
+           "other_findings": "Other findings (errors first, then warnings, then information)",
+           "code": "Code", "scope": "Scope", "nothing_first": "No errors to fix first.",
+           "gap_count": "tasks", "gap_count_one": "task", "basis": "Basis"},
 }
 
 
@@ -113,10 +123,22 @@ def report_data(result: CheckResult, lang: str = "vi") -> dict[str, Any]:
                  "as_of_basis": result.as_of_basis, "as_of_note": as_of_note(result, lang)})
     cov = result.coverage.to_dict() if result.coverage is not None else {
         "groups": [], "mandates": [], "unmatched_tasks": []}
+    cov["definition"] = ("(covered + 0.5 * partial) / applicable" if lang == "en"
+                         else "(đã có + 0,5 × một phần) / số nhiệm vụ áp dụng")
+    try:
+        from checker.judge.rulepack import get_rule
+        from checker.judge.scope import plan_scope
+
+        scope = plan_scope(result, get_rule("MIS001").params)
+    except Exception:  # pragma: no cover - the rule pack cannot be read
+        scope = None
     return {
         "plan": head,
+        "scope": scope,
         "references": list(result.references),
         "coverage": cov,
+        # task-centric traceability: which task carries out which mandate (statuses derive from these)
+        "links": [lk.to_dict() for lk in result.coverage.links] if result.coverage is not None else [],
         "findings": [finding_dict(f) for f in result.findings],
         "summary": summary_counts(result.findings),
         "tool": {"name": "plancheck", "version": _tool_version(result)},

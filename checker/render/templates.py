@@ -41,10 +41,70 @@ def _group_rows(result: CheckResult, lang: str = "vi") -> list[dict[str, Any]]:
         total = int(g.get("total") or 0)
         cov, par, mis = (int(g.get(k) or 0) for k in ("covered", "partial", "missing"))
         title = (g.get("title_en") or g.get("title")) if lang == "en" else g.get("title")
+        ratio = g.get("ratio")
+        if not isinstance(ratio, (int, float)):
+            ratio = coverage_ratio(cov, par, total)
+        # pct: the one coverage figure of every surface (see COVERAGE_NOTE);
+        # pct_covered / pct_partial are the widths of the bar's two parts
         rows.append(dict(g, title=title, covered=cov, partial=par, missing=mis, total=total,
+                         pct=int(round(100 * ratio)) if total else 0,
                          pct_covered=_pct(cov, total), pct_partial=_pct(par, total),
                          pct_missing=max(0, 100 - _pct(cov, total) - _pct(par, total)) if total else 0))
     return rows
+
+
+def coverage_ratio(covered: int, partial: int, total: int) -> float:
+    """The one definition of coverage, used by every report, the JSON
+    ``ratio``, the Word comments and the audit: (covered + ½ partial) / applicable."""
+    return round((covered + 0.5 * partial) / total, 3) if total else 0.0
+
+
+COVERAGE_NOTE = (
+    "Mức bao phủ = (số nhiệm vụ đã có + ½ số nhiệm vụ mới có một phần) / số nhiệm vụ áp dụng cho xã.",
+    "Coverage = (tasks covered + ½ tasks partly covered) / tasks that apply to the commune.",
+)
+
+_SEV_ORDER = {"error": 0, "warning": 1, "info": 2}
+_PLURAL_EN = {"error": "errors", "warning": "warnings", "info": "info"}
+
+
+def severity_sorted(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then information; by line inside each."""
+    return sorted(findings, key=lambda f: (_SEV_ORDER.get(f.severity, 3), f.line is None, f.line or 0,
+                                           f.start or 0, f.rule))
+
+
+def _gap_groups(result: CheckResult, findings: list[Finding], lang: str) -> list[dict[str, Any]]:
+    """The missing-task findings grouped by NQ 57 group (one line per duty)."""
+    titles: dict[str, str] = {}
+    for g in (result.coverage.groups if result.coverage is not None else []):
+        t = (g.get("title_en") or g.get("title")) if lang == "en" else g.get("title")
+        titles.setdefault(g.get("group"), t or "")
+    out: dict[str, dict[str, Any]] = {}
+    for f in severity_sorted(findings):
+        gid = str(f.data.get("group") or "")
+        ent = out.setdefault(gid, {"group": gid, "title": titles.get(gid, ""), "findings": [],
+                                   "warning": 0, "info": 0, "error": 0})
+        ent["findings"].append(f)
+        ent[f.severity] = ent.get(f.severity, 0) + 1
+    return sorted(out.values(), key=lambda e: _group_key(e["group"]))
+
+
+def _group_key(gid: str) -> tuple:
+    parts = gid.split(".")
+    return (parts[0] != "III", [int(p) if p.isdigit() else 0 for p in parts[1:]], gid)
+
+
+def _fix_first(result: CheckResult, active: list[Finding], gaps: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """The short summary at the top: errors, then gaps by group, then the rest."""
+    i = 1 if lang == "en" else 0
+    errors = [f for f in severity_sorted(active) if f.severity == "error"]
+    rest: dict[str, int] = {}
+    for f in active:
+        if f.severity != "error" and f.category != "missing-task":
+            label = CATEGORY_LABELS.get(f.category, (f.category, f.category))[i]
+            rest[label] = rest.get(label, 0) + 1
+    return {"errors": errors, "gaps": gaps, "rest": sorted(rest.items(), key=lambda kv: -kv[1])}
 
 
 def _grouped(findings: list[Finding], lang: str) -> list[dict[str, Any]]:
@@ -80,11 +140,20 @@ def _context(result: CheckResult, lang: str, color: bool) -> dict[str, Any]:
     def style(text: Any, **kw: Any) -> str:
         return click.style(str(text), **kw) if color else str(text)
 
-    def sev_label(sev: str) -> str:
+    def sev_label(sev: str, n: int | None = None) -> str:
+        if n is not None and n != 1 and lang == "en":
+            return _PLURAL_EN.get(sev, sev)
         return SEVERITY_LABELS.get(sev, (sev, sev))[i]
 
     data = report_data(result, lang)
+    active = [f for f in result.findings if not f.waived]
+    gap_fs = [f for f in active if f.category == "missing-task"]
+    gaps = _gap_groups(result, gap_fs, lang)
     return {
+        "ordered": severity_sorted([f for f in active if f.category != "missing-task"]),
+        "gaps": gaps, "fix_first": _fix_first(result, active, gaps, lang),
+        "coverage_note": COVERAGE_NOTE[i], "scope": data.get("scope") or {},
+        "scope_note": (data.get("scope") or {}).get("note_en" if lang == "en" else "note_vi", ""),
         "r": result, "data": data, "plan": result.plan, "h": result.plan.header, "lang": lang,
         "t": _T["en" if lang == "en" else "vi"], "groups": _group_rows(result, lang),
         "loc": lambda human: location_label(human, lang),

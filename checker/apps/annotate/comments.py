@@ -50,12 +50,15 @@ def missing_text(fs: list[Finding], lang: str = "vi") -> str:
     en = lang == "en"
     lines = [f"[{sev} · {fs[0].rule}] " + (f"{len(fs)} mandated tasks not found in this part:" if en
                                            else f"Thiếu {len(fs)} nhiệm vụ được giao ở phần này:")]
+    # required duties first (warnings), then the others; each names its basis
+    from checker.render.templates import severity_sorted
+
     lines += [f"• {f.message}" + (f" ({'waived' if en else 'đã miễn'}: {f.waived})" if f.waived else "")
-              for f in fs]
-    lines.append(("Suggestion: add these tasks with their lead unit, product and deadline, or record "
-                  "a waiver with its reason in plancheck.toml." if en else
+              for f in severity_sorted(fs)]
+    lines.append(("Suggestion: add these tasks with their lead unit, product and deadline; for a task "
+                  "the commune does not take on, say why in the plan." if en else
                   "Đề xuất: bổ sung các nhiệm vụ trên, ghi rõ đơn vị chủ trì, sản phẩm và thời hạn; "
-                  "hoặc ghi miễn trừ có lý do trong plancheck.toml."))
+                  "nhiệm vụ nào xã không thực hiện thì ghi rõ lý do trong kế hoạch."))
     return "\n".join(lines)
 
 
@@ -77,6 +80,9 @@ def summary_text(result: CheckResult, lang: str = "vi", built: bool = False) -> 
     cov = result.coverage
     if cov and cov.groups:
         lines.append("Coverage per NQ 57 group:" if en else "Mức bao phủ theo nhóm nhiệm vụ NQ 57:")
+        from checker.render.templates import COVERAGE_NOTE
+
+        lines.append(COVERAGE_NOTE[1 if en else 0])
         for g in cov.groups:
             ratio = g.get("ratio")
             pct = f"{round(100 * ratio)}%" if isinstance(ratio, (int, float)) else "–"

@@ -115,10 +115,11 @@ def aggregate(audit: Audit) -> Audit:
                       "errors": r.get("severity", {}).get("error", 0),
                       "warnings": r.get("severity", {}).get("warning", 0)}
                      for i, r in enumerate(ranked)]
+    by_source = {r["source"]: r for r in audit.rows}
     for entry in audit.ranking:
-        for r in audit.rows:
-            if r["source"] == entry["source"]:
-                r["rank"] = entry["rank"]
+        r = by_source.get(entry["source"])
+        if r is not None:
+            r["rank"] = entry["rank"]
     audit.provincial_documents = provincial_documents(audit.ok_rows)
     audit.stale_citations = stale_citations(audit.ok_rows)
     return audit
@@ -138,19 +139,28 @@ def provincial_documents(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(docs.values(), key=lambda e: (-len(e["cited_by"]), e["label"] or ""))
 
 
+OTHERS_SHOWN = 20  # other plans named per stale citation; ``others_count`` has them all
+
+
 def stale_citations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Plans citing a document the catalogue marks replaced/amended at the
-    plan's as-of date, with the other plans that cite its replacement."""
+    plan's as-of date, with the other plans that cite its replacement (the
+    first :data:`OTHERS_SHOWN` of them; ``others_count`` counts them all).
+
+    Linear in the citations: each document's citing plans are collected
+    once, in a dict; the catalogue is asked once per (document, day)."""
     try:
         from checker.cite.catalog import catalog
         cat = catalog()
     except Exception:
         return []
-    cited: dict[str, list[dict[str, Any]]] = {}
+    # each document's citing plans, once: (source, commune) in first-seen order
+    cited: dict[str, dict[str, str | None]] = {}
     for r in rows:
         for d in r.get("documents", []):
             if d.get("doc_id"):
-                cited.setdefault(d["doc_id"], []).append(r)
+                cited.setdefault(d["doc_id"], {}).setdefault(r["source"], r.get("commune"))
+    chains: dict[tuple[str, dt.date], tuple[list, list]] = {}
     out = []
     for r in rows:
         try:
@@ -163,30 +173,40 @@ def stale_citations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 continue
             # only links the catalogue confirms: an amendment known from one
             # plan (seed) or believed is not enough to call a citation stale
-            full = cat.replacement_chain(did, day)
-            chain = []
-            for link in full:
-                if link[1].confidence not in (None, "verified"):
-                    break
-                chain.append(link)
+            ck = (did, day)
+            if ck not in chains:  # the catalogue's answer depends on the document and the day only
+                full = cat.replacement_chain(did, day)
+                chain = []
+                for link in full:
+                    if link[1].confidence not in (None, "verified"):
+                        break
+                    chain.append(link)
+                chains[ck] = (full, chain)
+            full, chain = chains[ck]
             if not chain:
                 continue
             newer = [t for t, _ in chain]
             others = []
+            seen = {r["source"]}
+            count = 0
             for t in newer:
-                for o in cited.get(t, []):
-                    if o["source"] != r["source"] and o["source"] not in [x["source"] for x in others]:
-                        others.append({"source": o["source"], "commune": o.get("commune")})
+                for src, commune in cited.get(t, {}).items():
+                    if src in seen:
+                        continue
+                    seen.add(src)
+                    count += 1
+                    if len(others) < OTHERS_SHOWN:
+                        others.append({"source": src, "commune": commune})
             rel = chain[0][1]
             out.append({"source": r["source"], "commune": r.get("commune"), "cited": d.get("label"),
                         "doc_id": did, "line": d.get("line"), "location": d.get("location"),
                         "relation": rel.type, "effective": rel.effective,
                         "confidence": rel.confidence,
                         "replacement": _label(cat, newer[-1]), "replacement_id": newer[-1],
-                        "others": others,
+                        "others": others, "others_count": count,
                         "unconfirmed_next": [t for t, _ in full[len(chain):]],
                         "unconfirmed_labels": [_label(cat, t) for t, _ in full[len(chain):]]})
-    out.sort(key=lambda e: (-len(e["others"]), e["source"], e["doc_id"]))
+    out.sort(key=lambda e: (-e["others_count"], e["source"], e["doc_id"]))
     return out
 
 

@@ -1,21 +1,100 @@
-"""``run_audit``: the cache looked up, the rest checked in a process pool, the
-rows aggregated (see :mod:`checker.apps.audit`)."""
+"""``run_audit``: the cache looked up, the rest checked in bounded worker
+processes, each result committed to the cache as it arrives, the rows
+aggregated (see :mod:`checker.apps.audit`).
+
+An audit survives being stopped: every finished plan is in the cache the
+moment it is known (SQLite WAL, one short transaction per row), so an audit
+killed in any way (SIGKILL, SIGTERM, Ctrl+C) and started again checks only
+the plans it had not finished.  The workers die with the audit (see
+:mod:`checker.apps.workers`); a worker that dies, runs out of time
+(``timeout``) or memory (``memory_mb``) costs only its own file, which
+becomes an error row.  Several audits may share one cache folder.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from checker.apps.audit.aggregate import Audit, aggregate
-from checker.apps.audit.discover import find_plans
-from checker.apps.audit.rows import _check_star, check_one, error_row
+from checker.apps.audit.discover import find_plans, safe_name
+from checker.apps.audit.rows import check_one, error_row
+
+DEFAULT_TIMEOUT = 120.0     # seconds one plan may take in a worker
+DEFAULT_MEMORY_MB = 1024.0  # memory one worker may add while checking a plan
+
+_WORKER_TEXT = {
+    "timeout": ("Kiểm tra tệp quá thời gian cho phép ({d}); tệp bị bỏ qua.",
+                "Checking the file took longer than allowed ({d}); it was skipped."),
+    "memory": ("Kiểm tra tệp vượt quá giới hạn bộ nhớ ({d} MB); tệp bị bỏ qua.",
+               "Checking the file went over the memory limit ({d} MB); it was skipped."),
+    "died": ("Tiến trình kiểm tra tệp bị dừng ({d}).", "The checking process stopped ({d})."),
+    "error": ("Lỗi khi kiểm tra tệp: {d}", "Error while checking the file: {d}"),
+}
+
+# A short plan of our own: checked once in the parent before the workers are
+# forked, so that they inherit warm caches (reference sets, phrase matchers,
+# catalogue, rule packs) without the parent ever checking a real file.
+_WARM_TEXT = """ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM
+Số: 1/KH-UBND
+Thử Nghiệm, ngày 10 tháng 3 năm 2025
+
+KẾ HOẠCH
+Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị
+
+I. MỤC ĐÍCH, YÊU CẦU
+Phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số trên địa bàn xã.
+
+II. NHIỆM VỤ, GIẢI PHÁP
+1. Đẩy mạnh chuyển đổi số trong hoạt động của chính quyền xã. Cơ quan chủ trì: Văn phòng UBND xã; thời gian hoàn thành: năm 2025.
+2. Phổ cập kỹ năng số cho người dân. Cơ quan chủ trì: Công chức Văn hoá - Xã hội; thời gian: thường xuyên.
+
+III. TỔ CHỨC THỰC HIỆN
+Văn phòng UBND xã theo dõi, tổng hợp, báo cáo kết quả thực hiện.
+"""
 
 
 def default_cache_dir(out_dir: str | Path) -> Path:
     return Path(out_dir).resolve().parent / ".plancheck-cache"
+
+
+def _clean(obj: Any) -> Any:
+    """Every string of a row made UTF-8-safe (a file name with non-UTF-8 bytes)."""
+    if isinstance(obj, str):
+        return safe_name(obj)
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def _warm(refs: list[str] | None, as_of: dt.date | None) -> None:
+    try:
+        with tempfile.TemporaryDirectory(prefix="plancheck-warm-") as tmp:
+            p = Path(tmp) / "warm.txt"
+            p.write_text(_WARM_TEXT, encoding="utf-8")
+            check_one(str(p), refs, as_of)
+    except Exception:  # noqa: BLE001 - warming is an optimisation only
+        pass
+
+
+def worker_error_row(src: str, err: Exception, timeout: float | None, memory_mb: float | None,
+                     sha256: str = "") -> dict[str, Any]:
+    kind = getattr(err, "kind", "error")
+    detail = getattr(err, "detail", "") or str(err)
+    if kind == "timeout":
+        detail = f"{timeout:g} s" if timeout else detail
+    elif kind == "memory":
+        detail = f"{memory_mb:g}" if memory_mb else detail
+    vi, en = _WORKER_TEXT.get(kind, _WORKER_TEXT["error"])
+    row = error_row(src, f"worker-{kind}", vi.format(d=detail), en.format(d=detail), sha256)
+    row["cacheable"] = False  # the machine's state, not the file's bytes
+    return row
 
 
 def run_audit(paths: Iterable[str | Path], references: list[str] | None = None,
@@ -23,12 +102,23 @@ def run_audit(paths: Iterable[str | Path], references: list[str] | None = None,
               cache_dir: str | Path | None = None, use_cache: bool = True,
               exclude: Iterable[str | Path] = (),
               progress: Callable[[int], None] | None = None,
-              files: list[Path] | None = None) -> Audit:
-    """Audit every plan under ``paths``; see the module docstring."""
+              files: list[Path] | None = None,
+              problems: list[tuple[Path, str, str, str]] | None = None,
+              timeout: float | None = DEFAULT_TIMEOUT,
+              memory_mb: float | None = DEFAULT_MEMORY_MB) -> Audit:
+    """Audit every plan under ``paths``; see the module docstring.
+
+    ``files`` (with ``problems``, the paths :func:`find_plans` could not use)
+    skips the discovery when the caller has done it."""
     from checker.apps.cache import ResultCache, data_version, file_sha256, make_key, options_key
+    from checker.apps.workers import WorkerError, WorkerPool
 
     t0 = time.perf_counter()
-    plan_files = files if files is not None else find_plans(paths, exclude=exclude)
+    if files is None:
+        problems = [] if problems is None else problems
+        plan_files = find_plans(paths, exclude=exclude, problems=problems)
+    else:
+        plan_files = files
     jobs = max(1, jobs or os.cpu_count() or 1)
     refs = list(references) if references else None
     audit = Audit(rows=[], references=refs or [], as_of=as_of.isoformat() if as_of else None,
@@ -38,74 +128,80 @@ def run_audit(paths: Iterable[str | Path], references: list[str] | None = None,
     audit.cache_path = str(cache.path) if cache is not None else None
     opts = options_key(refs, as_of)
 
+    # every entry in one stable order: plan files and the paths that are not
+    entries: list[tuple[str, Path, tuple | None]] = [(str(p), p, None) for p in plan_files]
+    entries += [(str(p), p, (code, vi, en)) for p, code, vi, en in (problems or [])]
+    entries.sort(key=lambda e: e[0])
+
+    def tick() -> None:
+        if progress:
+            progress(1)
+
     rows: dict[int, dict[str, Any]] = {}
     todo: list[tuple[int, str, str, str]] = []  # index, source, sha, key
-    for i, p in enumerate(plan_files):
-        src = str(p)
+    keys: dict[int, tuple[str, str]] = {}
+    for i, (src, p, problem) in enumerate(entries):
+        shown = safe_name(src)
+        if problem is not None:
+            code, vi, en = problem
+            rows[i] = error_row(shown, code, f"{vi}: {shown}", f"{en}: {shown}")
+            rows[i]["cached"] = False
+            tick()
+            continue
         try:
             sha = file_sha256(p)
         except OSError as e:
-            rows[i] = error_row(src, "unreadable", f"Không đọc được tệp: {e}", f"Cannot read the file: {e}")
+            rows[i] = error_row(shown, "unreadable", f"Không đọc được tệp: {e.strerror or e}",
+                                f"Cannot read the file: {e.strerror or e}")
             rows[i]["cached"] = False
-            if progress:
-                progress(1)
+            tick()
             continue
-        key = make_key(sha, opts)
-        hit = cache.get(key) if cache is not None else None
+        keys[i] = (sha, make_key(sha, opts))
+    hits = cache.get_many([k for _, k in keys.values()]) if cache is not None else {}
+    for i, (sha, key) in keys.items():
+        src = entries[i][0]
+        hit = hits.get(key)
         if hit is not None:
-            hit["source"], hit["file"], hit["cached"] = src, p.name, True
+            shown = safe_name(src)
+            hit["source"], hit["file"], hit["cached"] = shown, safe_name(entries[i][1].name), True
             if hit.get("ok"):
-                hit["commune"] = hit.get("commune") or Path(src).stem
+                hit["commune"] = hit.get("commune") or Path(shown).stem
             rows[i] = hit
-            if progress:
-                progress(1)
+            tick()
         else:
             todo.append((i, src, sha, key))
 
     def done(i: int, key: str, row: dict[str, Any]) -> None:
         row["cached"] = False
         cacheable = row.pop("cacheable", True)
+        src = entries[i][0]
+        if safe_name(src) != src:
+            row = _clean(row)
         if cache is not None and cacheable:
             cache.put(key, row, source=row["source"], sha256=row.get("sha256", ""))
+            cache.commit()  # at once: a killed audit keeps every finished plan
         rows[i] = row
-        if progress:
-            progress(1)
+        tick()
 
-    if todo:
-        import multiprocessing as mp
-
-        fork = "fork" in mp.get_all_start_methods()
-        if jobs > 1 and len(todo) > 1 and fork:
-            # The parent checks the first plan itself: that loads the
-            # reference sets, phrase matchers, catalogue and rule packs into
-            # its per-process caches, which the forked workers then inherit
-            # instead of each building them again.
-            for _ in range(3):  # a corrupt first file warms nothing: try the next
-                i, src, sha, key = todo.pop(0)
-                row = check_one(src, refs, as_of, sha)
+    pool = None
+    try:
+        if todo:
+            _warm(refs, as_of)
+            pool = WorkerPool(min(jobs, len(todo)), timeout=timeout, memory_mb=memory_mb)
+            futs = {pool.submit(check_one, src, refs, as_of, sha): (i, key, src, sha)
+                    for i, src, sha, key in todo}
+            for fut in as_completed(futs):
+                i, key, src, sha = futs[fut]
+                try:
+                    row = fut.result()
+                except WorkerError as e:
+                    row = worker_error_row(safe_name(src), e, timeout, memory_mb, sha)
                 done(i, key, row)
-                if row.get("ok") or len(todo) < 2:
-                    break
-        if jobs > 1 and len(todo) > 1:
-            ctx = mp.get_context("fork") if fork else None
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as ex:
-                futs = {ex.submit(_check_star, (src, refs, as_of, sha)): (i, key, src)
-                        for i, src, sha, key in todo}
-                for fut in as_completed(futs):
-                    i, key, src = futs[fut]
-                    try:
-                        row = fut.result()
-                    except Exception as e:  # a worker died (memory, signal)
-                        row = error_row(src, "worker", f"Tiến trình kiểm tra bị dừng: {e}",
-                                        f"The checking process stopped: {e}")
-                        row["cacheable"] = False
-                    done(i, key, row)
-        else:
-            for i, src, sha, key in todo:
-                done(i, key, check_one(src, refs, as_of, sha))
-    if cache is not None:
-        cache.commit()
-        cache.close()
+    finally:
+        if pool is not None:
+            pool.close()
+        if cache is not None:
+            cache.close()
     audit.rows = [rows[i] for i in sorted(rows)]
     aggregate(audit)
     audit.elapsed = time.perf_counter() - t0

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any, Callable
 from flask import Flask, Response, redirect, request
 from markupsafe import Markup
-from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, RequestEntityTooLarge
 
+from checker.apps.serve.checks import CHECK_LANG, findings_in
 from checker.apps.serve.store import Entry, ResultStore
 from checker.apps.serve.upload import (
-    ACCEPT, DEFAULT_MAX_MB, TEXT, _err, display_name, download_stem, parse_as_of, sniff_upload,
+    ACCEPT, DEFAULT_MAX_MB, TEXT, _err, display_name, download_stem, is_loopback, parse_as_of,
+    sniff_upload,
 )
 from checker.errors import PlanError
 
@@ -28,7 +30,6 @@ FORMATS = {  # download format -> (file extension, mimetype)
     "md": ("md", "text/markdown; charset=utf-8"),
     "json": ("json", "application/json; charset=utf-8"),
 }
-CHECK_LANG = "vi"  # the language checker.pipeline.check words its findings in
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
        "img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
@@ -76,29 +77,11 @@ def set_title(set_id: str) -> str:
 
 
 def _default_check(path: Path, references: list[str], as_of: dt.date | None) -> Any:
-    from checker.judge.config import Config
-    from checker.pipeline import check, extract
+    """The check of an upload, in a bounded worker process (never in the
+    server's): see :mod:`checker.apps.serve.checks`."""
+    from checker.apps.serve.checks import pooled_check
 
-    # an explicit empty configuration: the server never looks for a
-    # plancheck.toml above its temporary folder
-    plan = extract(path)
-    return check(path, references=references, as_of=as_of, config=Config(), plan=plan)
-
-
-def findings_in(result: Any, lang: str) -> Any:
-    """The result with its finding messages in ``lang``.  The pipeline words
-    findings in Vietnamese; for another language the engine's own
-    :func:`checker.judge.engine.evaluate` is run again on a shallow copy."""
-    if lang == CHECK_LANG or not hasattr(result, "findings"):
-        return result
-    import dataclasses
-
-    from checker.judge.config import Config
-    from checker.judge.engine import evaluate
-
-    other = dataclasses.replace(result)
-    other.findings = evaluate(other, config=Config(), lang=lang)
-    return other
+    return pooled_check(path, references, as_of)
 
 
 def _default_render(result: Any, fmt: str, lang: str) -> str:
@@ -115,16 +98,31 @@ def create_app(max_upload_mb: float = DEFAULT_MAX_MB, lang: str = "vi",
                render_fn: Callable[[Any, str, str], str] | None = None,
                store: ResultStore | None = None,
                lang_fn: Callable[[Any, str], Any] | None = None,
-               max_parallel: int = 4) -> Flask:
+               max_parallel: int = 8, loopback_only: bool = False,
+               pool: Any = None) -> Flask:
     """The Flask app.  ``check_fn(path, references, as_of)`` and
     ``render_fn(result, fmt, lang)`` default to the engine's own
     (:func:`checker.pipeline.check`, :func:`checker.render.report.render`);
     ``lang_fn(result, lang)`` gives the result worded in ``lang``
-    (default :func:`findings_in`); at most ``max_parallel`` checks run at once."""
+    (default :func:`findings_in`); at most ``max_parallel`` uploads are
+    taken at once (the checks themselves run in the shared pool of bounded
+    workers, :mod:`checker.apps.serve.checks`).
+
+    Every POST must come from the page itself: an ``Origin`` (or, without
+    one, a ``Referer``) naming another site, or ``Sec-Fetch-Site:
+    cross-site``, gets a 403 page.  With ``loopback_only`` (what
+    ``plancheck serve`` sets when it binds a loopback address) a request whose
+    ``Host`` is not a loopback name is refused too (DNS rebinding).
+    ``pool`` is the :class:`~checker.apps.workers.WorkerPool` of the default
+    check (default: the process's shared one)."""
     app = Flask("checker.apps.serve")
     app.config["MAX_CONTENT_LENGTH"] = int(max_upload_mb * 1024 * 1024)
     app.config["PLANCHECK_LANG"] = lang if lang in TEXT else "vi"
     app.config["PLANCHECK_MAX_MB"] = max_upload_mb
+    if check_fn is None and pool is not None:
+        from checker.apps.serve.checks import pooled_check
+
+        check_fn = functools.partial(pooled_check, pool=pool)
     do_check = check_fn or _default_check
     do_render = render_fn or _default_render
     in_lang = lang_fn or findings_in
@@ -133,6 +131,10 @@ def create_app(max_upload_mb: float = DEFAULT_MAX_MB, lang: str = "vi",
     gate = threading.BoundedSemaphore(max(1, max_parallel))
     results = store or ResultStore()
     app.extensions["plancheck_store"] = results
+    if do_check is _default_check:
+        from checker.apps.serve.checks import shared_pool
+
+        app.extensions["plancheck_pool"] = shared_pool
 
     def page_lang() -> str:
         v = request.args.get("lang")
@@ -167,10 +169,40 @@ def create_app(max_upload_mb: float = DEFAULT_MAX_MB, lang: str = "vi",
         resp.headers.setdefault("Cache-Control", "no-store")
         return resp
 
+    def query_lang() -> str:
+        return request.args.get("lang") if request.args.get("lang") in TEXT else app.config["PLANCHECK_LANG"]
+
+    @app.before_request
+    def same_origin() -> Response | None:
+        host = request.host or ""
+        if loopback_only:
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if not is_loopback(name):
+                return upload_page(query_lang(), _err("bad_host", host=host[:60]), status=403)
+        if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+            return None
+        if _cross_site(request.headers, host):
+            log.warning("cross-site %s to %s refused (Origin %r)", request.method, request.path,
+                        request.headers.get("Origin"))
+            return upload_page(query_lang(), _err("cross_site"), status=403)
+        return None
+
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_e: HTTPException) -> Response:
-        lang = request.args.get("lang") if request.args.get("lang") in TEXT else app.config["PLANCHECK_LANG"]
+        lang = query_lang()
+        size = request.content_length
+        if size is not None and size <= app.config["MAX_CONTENT_LENGTH"]:
+            # within the size limit: too many form parts or a long form field
+            return upload_page(lang, _err("bad_form"), status=413)
         return upload_page(lang, _err("too_large", mb=mb_text()), status=413)
+
+    @app.errorhandler(MethodNotAllowed)
+    def not_allowed(e: HTTPException) -> Response:
+        resp = upload_page(query_lang(), _err("not_allowed", method=request.method[:10]), status=405)
+        for k, v in e.get_headers():
+            if k.lower() == "allow":
+                resp.headers["Allow"] = v
+        return resp
 
     @app.errorhandler(404)
     def not_found(_e: HTTPException) -> Response:
@@ -217,7 +249,12 @@ def create_app(max_upload_mb: float = DEFAULT_MAX_MB, lang: str = "vi",
             log.exception("check failed for an upload (%s)", name)
             return upload_page(lang, _err("internal", name=name), status=500,
                                chosen=chosen, as_of=as_of_raw)
+        by_lang = {}
+        if hasattr(result, "by_lang") and hasattr(result, "result"):  # checked in a worker
+            result, by_lang = result.result, result.by_lang
         token = results.put(result, name)
+        for other, res in by_lang.items():
+            results.remember_lang(token, other, res)
         return redirect(f"/report/{token}?lang={lang}", code=303)
 
     def rendered(token: str, entry: Entry, fmt: str, lang: str) -> str:
@@ -281,10 +318,30 @@ def _run_check(data: bytes, fmt: str, name: str, references: list[str],
         except PlanError as e:
             # the reader names the file it opened: show the client's name instead
             raise PlanError(e.code, _rename(e.vi, path, name), _rename(e.en, path, name)) from e
-    plan = getattr(result, "plan", None)
-    if plan is not None:
-        plan.source = name  # the report shows the uploaded file's name, not the temp path
+    for res in [result, getattr(result, "result", None), *getattr(result, "by_lang", {}).values()]:
+        plan = getattr(res, "plan", None)
+        if plan is not None:
+            plan.source = name  # the report shows the uploaded file's name, not the temp path
     return result
+
+
+def _cross_site(headers: Any, host: str) -> bool:
+    """Whether a request's Origin / Referer / Sec-Fetch-Site say it was sent
+    by another site (a request without any of them — curl, a script — is
+    not a browser's cross-site form)."""
+    from urllib.parse import urlsplit
+
+    if (headers.get("Sec-Fetch-Site") or "").lower() == "cross-site":
+        return True
+    origin = headers.get("Origin")
+    if origin is not None:
+        if origin.strip().lower() == "null":
+            return True
+        return (urlsplit(origin).netloc or "").lower() != host.lower()
+    referer = headers.get("Referer")
+    if referer:
+        return (urlsplit(referer).netloc or "").lower() != host.lower()
+    return False
 
 
 def _rename(msg: str, path: Path, name: str) -> str:

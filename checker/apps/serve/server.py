@@ -7,11 +7,7 @@ from typing import Any, Callable
 from flask import Flask
 
 from checker.apps.serve.app import create_app
-from checker.apps.serve.upload import DEFAULT_MAX_MB
-
-
-def is_loopback(host: str) -> bool:
-    return host in ("localhost", "::1") or host.startswith("127.")
+from checker.apps.serve.upload import DEFAULT_MAX_MB, is_loopback
 
 
 def serve(host: str = "127.0.0.1", port: int = 8057, max_upload_mb: float = DEFAULT_MAX_MB,
@@ -19,7 +15,9 @@ def serve(host: str = "127.0.0.1", port: int = 8057, max_upload_mb: float = DEFA
     """Run the app with werkzeug's threaded server until interrupted."""
     from werkzeug.serving import make_server
 
-    app = create_app(max_upload_mb=max_upload_mb, lang=lang)
+    app = create_app(max_upload_mb=max_upload_mb, lang=lang, loopback_only=is_loopback(host))
+    if app.extensions.get("plancheck_pool") is not None:
+        app.extensions["plancheck_pool"]()  # the workers start before the first upload
     srv = make_server(host, port, app, threaded=True)
     url_host = f"[{host}]" if ":" in host else host
     if ready:

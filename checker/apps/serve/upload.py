@@ -63,6 +63,17 @@ TEXT: dict[str, dict[str, str]] = {
         "not_found": "Không có trang này.",
         "too_large_js": "Tệp quá lớn",
         "private": "Chỉ chạy trên máy này",
+        "bad_form": "Biểu mẫu gửi lên không hợp lệ: quá nhiều trường hoặc một trường quá dài. "
+                    "Hãy dùng biểu mẫu trên trang này.",
+        "cross_site": "Yêu cầu bị từ chối: biểu mẫu không được gửi từ trang này "
+                      "(chống giả mạo yêu cầu từ trang khác).",
+        "bad_host": "Yêu cầu bị từ chối: địa chỉ {host} không phải địa chỉ của máy này.",
+        "not_allowed": "Trang này không nhận phương thức {method}.",
+        "budget_time": "Tệp cần quá nhiều thời gian để kiểm tra (giới hạn {seconds} giây) nên đã bị dừng. "
+                       "Hãy kiểm tra lại nội dung tệp hoặc dùng lệnh plancheck check.",
+        "budget_memory": "Tệp cần quá nhiều bộ nhớ để kiểm tra (giới hạn {mb} MB) nên đã bị dừng. "
+                         "Hãy kiểm tra lại nội dung tệp hoặc dùng lệnh plancheck check.",
+        "worker_died": "Tiến trình kiểm tra tệp bị dừng đột ngột. Hãy thử lại hoặc dùng lệnh plancheck check.",
     },
     "en": {
         "title": "Check a plan that carries out Resolution 57-NQ/TW",
@@ -97,6 +108,17 @@ TEXT: dict[str, dict[str, str]] = {
         "not_found": "No such page.",
         "too_large_js": "File too large",
         "private": "Runs on this machine only",
+        "bad_form": "The form sent is not valid: too many fields or a field too long. "
+                    "Use the form on this page.",
+        "cross_site": "Request refused: the form was not sent from this page "
+                      "(protection against cross-site request forgery).",
+        "bad_host": "Request refused: {host} is not an address of this machine.",
+        "not_allowed": "This page does not accept the {method} method.",
+        "budget_time": "The file needs too much time to check (limit {seconds} s), so the check was stopped. "
+                       "Look at the file's content or use plancheck check.",
+        "budget_memory": "The file needs too much memory to check (limit {mb} MB), so the check was stopped. "
+                         "Look at the file's content or use plancheck check.",
+        "worker_died": "The checking process stopped unexpectedly. Try again or use plancheck check.",
     },
 }
 
@@ -145,6 +167,23 @@ def display_name(filename: str | None) -> str:
 def download_stem(filename: str) -> str:
     stem = secure_filename(Path(display_name(filename)).stem) or "plan"
     return stem[:80]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address: ``localhost``, an IPv4 address
+    in 127.0.0.0/8 or ``::1`` (with or without brackets).  A name is never
+    resolved: ``127.example.com`` is not loopback."""
+    import ipaddress
+
+    h = (host or "").strip()
+    if h.lower() in ("localhost", "localhost."):
+        return True
+    if h.startswith("[") and h.endswith("]"):
+        h = h[1:-1]
+    try:
+        return ipaddress.ip_address(h).is_loopback
+    except ValueError:
+        return False
 
 
 def parse_as_of(value: str | None) -> dt.date | None:

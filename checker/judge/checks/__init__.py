@@ -8,6 +8,7 @@ from checker.judge.checks import (  # noqa: F401
     citation_issue,
     counts,
     mandates,
+    plan_parts,
     sections,
     superseded,
     targets,

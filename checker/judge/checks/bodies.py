@@ -21,33 +21,18 @@ def check_catalog_bodies(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
     Extra ``patterns`` of the rule run after the catalogue's, on spans the
     catalogue did not take.
     """
-    try:
-        from checker.cite.catalog import bodies as _bodies
-
-        entries = list(_bodies())
-    except Exception:  # pragma: no cover - catalogue absent
-        entries = []
-    kinds = set(params.get("kinds") or [])
-    entries = [b for b in entries if (not kinds or b.kind in kinds)
-               and (ctx.as_of is None or b.applies(ctx.as_of))]
+    entries, prefilter = _triggers(params, ctx.as_of)
     extra = _patterns(params)
     hits: list[Hit] = []
-    # cheap accent-free triggers: an entry is searched only in units that
-    # hold its trigger (the old province name, or the words of its kind)
-    kind_triggers = {k: [_fast_fold(_norm(w)) for w in v] for k, v in (params.get("triggers") or {}).items()}
-    triggers = [[_fast_fold(_norm(b.old_name))] if getattr(b, "old_name", None) else kind_triggers.get(b.kind)
-                for b in entries]
     for u in _scope(ctx, params):
         text = ctx.text(u)
         low = ctx.lower(u)
         folded = ctx.folded(u)
         taken: list[tuple[int, int]] = []
         found_all = []
-        for order, (b, trig) in enumerate(zip(entries, triggers)):
-            if trig and not any(t in folded for t in trig):
-                continue
-            found_all.extend((order, s, e, b) for s, e, _ in b.search(text))
-        for _, s, e, b in found_all:
+        for b in prefilter.candidates(folded):
+            found_all.extend((s, e, b) for s, e, _ in b.search(text))
+        for s, e, b in found_all:
             e = _trim_name(text, s, e)
             found = text[s:e]
             if any(s < y and e > x for x, y in taken) or _excluded(low, s, e, params):
@@ -69,6 +54,66 @@ def check_catalog_bodies(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
                                         "replacement_en": pat.get("replacement_en") or pat.get("replacement", ""),
                                         "since": ""}))
     return hits
+
+
+class _Prefilter:
+    """Which catalogue entries to search in a unit, found with one scan.
+
+    An entry is searched only in units whose accent-free text holds one of
+    its triggers (the old province name, or the words of its kind); an
+    entry without triggers is searched everywhere.  One regex of every
+    trigger tells the units that hold none (most of them) at once; in the
+    others each distinct trigger is tested once, not once per entry."""
+
+    def __init__(self, entries: list, triggers: list[list[str] | None]):
+        self.entries = entries
+        self.always = [i for i, t in enumerate(triggers) if not t]
+        self.by_trigger: dict[str, list[int]] = {}
+        for i, trig in enumerate(triggers):
+            for t in trig or ():
+                self.by_trigger.setdefault(t, []).append(i)
+        words = sorted(self.by_trigger, key=len, reverse=True)
+        self.any = re.compile("|".join(map(re.escape, words))) if words else None
+
+    def candidates(self, folded: str) -> list:
+        """The entries to search in a unit, in catalogue order."""
+        if self.any is None or not self.any.search(folded):
+            order = self.always
+        else:
+            chosen = set(self.always)
+            for t, idx in self.by_trigger.items():
+                if t in folded:
+                    chosen.update(idx)
+            order = sorted(chosen)
+        return [self.entries[i] for i in order]
+
+
+_PREFILTERS: dict[tuple, tuple[list, _Prefilter, tuple]] = {}  # the catalogue kept: its id is in the key
+
+
+def _triggers(params: dict, as_of) -> tuple[list, _Prefilter]:
+    """The catalogue entries a rule selects at ``as_of`` and their triggers,
+    built once per process for each (rule parameters, as-of date)."""
+    try:
+        from checker.cite.catalog import bodies as _bodies
+
+        catalogue = _bodies()
+    except Exception:  # pragma: no cover - catalogue absent
+        catalogue = ()
+    kinds = tuple(sorted(params.get("kinds") or []))
+    trig_params = params.get("triggers") or {}
+    key = (id(catalogue), kinds, repr(sorted((k, tuple(v)) for k, v in trig_params.items())), as_of)
+    got = _PREFILTERS.get(key)
+    if got is None:
+        entries = [b for b in catalogue if (not kinds or b.kind in kinds)
+                   and (as_of is None or b.applies(as_of))]
+        kind_triggers = {k: [_fast_fold(_norm(w)) for w in v] for k, v in trig_params.items()}
+        triggers = [[_fast_fold(_norm(b.old_name))] if getattr(b, "old_name", None) else kind_triggers.get(b.kind)
+                    for b in entries]
+        if len(_PREFILTERS) > 64:
+            _PREFILTERS.clear()
+        got = _PREFILTERS[key] = (entries, _Prefilter(entries, triggers), catalogue)
+    return got[0], got[1]
 
 
 _UNIT_WORD = re.compile(r"\b(?:huyện ủy|quận ủy|thị ủy|tỉnh ủy|huyện|quận|thị xã|thành phố|tỉnh)\b", re.I)

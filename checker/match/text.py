@@ -1,0 +1,24 @@
+"""Text helpers the matchers share: abbreviations expanded before matching."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from checker.normalize import norm
+
+
+@lru_cache(maxsize=1)
+def _abbrev_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    from checker.mandates.load import abbreviations
+
+    table = {norm(a): norm(e) for a, e in abbreviations().items()}
+    alts = "|".join(re.escape(a) for a in sorted(table, key=len, reverse=True))
+    return re.compile(r"(?<![\w&])(?:" + alts + r")(?![\w&])"), table
+
+
+def expand_abbreviations(text: str, normalised: bool = False) -> str:
+    """Normalised text with each abbreviation followed by its expansion
+    ("CĐS" → "chuyển đổi số (CĐS)"); case-sensitive so "AI" is not "ai"."""
+    t = text if normalised else norm(text)
+    pat, table = _abbrev_pattern()
+    return pat.sub(lambda m: f"{table[m.group(0)]} ({m.group(0)})", t)

@@ -1,0 +1,176 @@
+"""The single-check speed-ups of issue 17 change nothing but the time:
+narrow imports of underthesea and spaCy, the citation graph built on first
+read, the body rules' one-scan prefilter, the C YAML loader and the on-disk
+cache of parsed reference data."""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checker import resources
+
+ROOT = Path(__file__).resolve().parent.parent
+
+HEAVY = ("spacy.cli", "spacy.language", "spacy.pipeline", "httpx", "weasel", "requests",
+         "underthesea.pipeline.ner", "underthesea.pipeline.chunking", "underthesea.pipeline.classification",
+         "networkx", "jsonschema")
+
+
+def _run(code: str, env: dict | None = None) -> str:
+    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                       env={**os.environ, **(env or {})}, timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    return p.stdout
+
+
+def test_a_check_imports_only_what_it_uses(seed, tmp_path):
+    path = seed("004")
+    env = {"PLANCHECK_CACHE_DIR": str(tmp_path)}
+    code = (f"import sys, json\nfrom checker.pipeline import check\ncheck({str(path)!r})\n"
+            f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
+    _run(code, env)  # fills the data cache (jsonschema checks the data once)
+    assert json.loads(_run(code, env).strip().splitlines()[-1]) == []
+    # the whole libraries are still there for whoever asks for them
+    out = _run("from checker.pipeline import check\n"
+               f"check({str(path)!r})\n"
+               "import spacy, underthesea\n"
+               "print(spacy.__version__, callable(spacy.blank), callable(underthesea.ner))")
+    assert out.split()[1:] == ["True", "True"]
+
+
+def test_narrow_imports_give_the_same_report(seed):
+    path = seed("002")
+    cmd = [sys.executable, "-m", "checker.apps.cli", "check", str(path), "--format", "json"]
+    light = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    full = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PLANCHECK_FULL_IMPORTS": "1"})
+    assert light.returncode == full.returncode
+    assert light.stdout == full.stdout and light.stdout
+
+
+def test_graph_is_built_when_read(seed):
+    from checker.cite.graph import build_graph
+    from checker.pipeline import check
+
+    res = check(seed("001"))
+    assert res.__dict__.get("_graph") is None and res.__dict__.get("_graph_build") is not None
+    again = pickle.loads(pickle.dumps(res))  # a deferred graph survives the audit's workers
+    g = res.graph
+    ref = build_graph([res.plan])
+    assert sorted(g.nodes(data=True), key=str) == sorted(ref.nodes(data=True), key=str)
+    assert sorted(g.edges(data=True), key=str) == sorted(ref.edges(data=True), key=str)
+    assert res.graph is g  # built once
+    assert sorted(again.graph.edges(), key=str) == sorted(ref.edges(), key=str)
+    res.graph = None
+    assert res.graph is None
+
+
+def test_body_prefilter_picks_the_entries_the_triggers_pick(all_seeds):
+    from checker.cite.catalog import bodies
+    from checker.judge.checks.bodies import _triggers
+    from checker.judge.context import _fast_fold
+    from checker.judge.rulepack import load_rules
+    from checker.normalize import norm
+    from checker.read import read
+    import datetime as dt
+
+    rules = [r for r in load_rules() if r.kind == "catalog-bodies"]
+    assert rules
+    units = [u for s in all_seeds for u in read(s).units]
+    for rule in rules:
+        params = rule.params
+        for day in (dt.date(2025, 1, 1), dt.date(2025, 8, 1), dt.date(2026, 1, 1)):
+            entries, pre = _triggers(params, day)
+            kinds = set(params.get("kinds") or [])
+            want_entries = [b for b in bodies() if (not kinds or b.kind in kinds) and b.applies(day)]
+            assert entries == want_entries
+            kt = {k: [_fast_fold(norm(w)) for w in v] for k, v in (params.get("triggers") or {}).items()}
+            trig = [[_fast_fold(norm(b.old_name))] if b.old_name else kt.get(b.kind) for b in entries]
+            for u in units:
+                folded = _fast_fold(u.norm)
+                want = [b for b, t in zip(entries, trig) if not t or any(x in folded for x in t)]
+                assert pre.candidates(folded) == want
+
+
+def _yaml_files():
+    for name in ("rules", "reference"):
+        d = resources.data_dir(name)
+        stack = [d]
+        while stack:
+            for p in stack.pop().iterdir():
+                if p.is_dir():
+                    stack.append(p)
+                elif p.name.endswith(".yaml"):
+                    yield p
+
+
+def test_c_loader_reads_the_data_as_the_python_loader_does():
+    files = list(_yaml_files())
+    assert len(files) > 10
+    for p in files:
+        text = p.read_text(encoding="utf-8")
+        assert resources.load_yaml(text) == yaml.safe_load(text), p.name
+    with pytest.raises(yaml.YAMLError):
+        resources.load_yaml("a: [1, 2\nb: c")
+
+
+def test_data_cache_is_keyed_by_content_and_never_required(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANCHECK_CACHE_DIR", str(tmp_path / "c"))
+    calls = []
+
+    def build(v):
+        calls.append(v)
+        return {"v": v}
+
+    assert resources.cached("t", ["a"], lambda: build(1)) == {"v": 1}
+    assert resources.cached("t", ["a"], lambda: build(2)) == {"v": 1}  # from disk
+    assert resources.cached("t", ["b"], lambda: build(3)) == {"v": 3}  # other content
+    assert calls == [1, 3]
+    files = sorted((tmp_path / "c" / "data").iterdir())
+    assert len(files) == 2
+    for f in files:  # damaged: built again
+        f.write_bytes(b"not a pickle")
+    assert resources.cached("t", ["a"], lambda: build(4)) == {"v": 4}
+    # deleted, or a folder that cannot be written: built, no error
+    import shutil
+
+    shutil.rmtree(tmp_path / "c")
+    (tmp_path / "c").write_text("a file where the folder should be")
+    assert resources.cached("t", ["a"], lambda: build(5)) == {"v": 5}
+    monkeypatch.setenv("PLANCHECK_DATA_CACHE", "0")
+    assert resources.cached("t", ["a"], lambda: build(6)) == {"v": 6}
+    assert calls == [1, 3, 4, 5, 6]
+
+
+def test_default_cache_dir(monkeypatch, tmp_path):
+    monkeypatch.delenv("PLANCHECK_CACHE_DIR", raising=False)
+    monkeypatch.delenv("PLANCHECK_DATA_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert resources.cache_dir() == tmp_path / "plancheck"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert resources.cache_dir() == tmp_path / "home" / ".cache" / "plancheck"
+
+
+def test_cached_reference_data_is_the_data(tmp_path, monkeypatch):
+    from checker.judge import rulepack
+    from checker.mandates import load as L
+
+    monkeypatch.setenv("PLANCHECK_CACHE_DIR", str(tmp_path))
+    text = resources.read_text("reference", "nq57.yaml")
+    first, _ = L._read_set_yaml("nq57")
+    monkeypatch.setattr(L, "_parse_set", lambda *a: pytest.fail("parsed again"))
+    second, origin = L._read_set_yaml("nq57")
+    assert first == second == yaml.safe_load(text) and origin == "reference/nq57.yaml"
+    name = rulepack.rule_packs()[0]
+    a = rulepack.parse_pack(rulepack.read_pack(name), name)
+    monkeypatch.setattr(rulepack, "_parse_checked", lambda *a: pytest.fail("parsed again"))
+    b = rulepack.parse_pack(rulepack.read_pack(name), name)
+    assert [r.code for r in a] == [r.code for r in b] and a == b
