@@ -16,6 +16,7 @@ import click
 
 from checker import __version__
 from checker.errors import PlanError
+from checker.model import safe_text
 
 LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
                     help="Ngôn ngữ thông báo / message language.")
@@ -298,7 +299,7 @@ def check(plans, references, fmt, output, as_of, fail_on, config_path, baseline_
             res = pipeline.check(plan.source if plan else path, references=refs, as_of=day, config=cfg,
                                  plan=plan, lang=lang)
         except PlanError as e:
-            shown = (stdin_filename or "<stdin>") if path == "-" else path
+            shown = (stdin_filename or "<stdin>") if path == "-" else safe_text(path)
             click.echo(f"{shown}: " + ("Lỗi: " if lang == "vi" else "Error: ") + e.message(lang), err=True)
             failed = True
             continue

@@ -91,8 +91,8 @@ def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, n
     dashboard.html, audit.csv, matrix.csv, audit.json and audit.md to --out.
     Every finished plan is kept in the cache at once: an audit stopped in
     any way and run again checks only what it had not finished.
-    Exit 0; 1 when a plan has findings at or above --fail-on (else the
-    fail_on of the plan's config); 2 if no plan file was found or some file could not be checked
+    Exit 0; 1 when a plan has findings at or above --fail-on (or its config's
+    fail_on); 2 if no plan file was found or some file could not be checked
     (its error row is in the outputs); 130 when interrupted."""
     import signal
 

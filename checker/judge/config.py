@@ -97,7 +97,7 @@ class Config:
         return None
 
     def apply(self, findings: list[Finding], as_of: dt.date | None = None,
-              today: dt.date | None = None) -> None:
+              today: dt.date | None = None, lang: str = "vi") -> None:
         """Severity overrides, waivers (while not expired) and the baseline.
 
         Expiry is judged against today's date, not the plan's as-of date:
@@ -120,7 +120,19 @@ class Config:
                     f.data["waiver"] = {"reason": w.reason, "approver": w.approver,
                                         "expires": w.expires.isoformat() if w.expires else None}
                 else:
+                    # an expired waiver no longer hides the finding, and the report says so
                     f.data["waiver_expired"] = w.expires.isoformat() if w.expires else ""
+                    day = f"{w.expires:%d/%m/%Y}" if w.expires else ""
+                    notes = {"vi": f" (Miễn trừ đã hết hạn ngày {day}: {w.reason})",
+                             "en": f" (Waiver expired on {day}: {w.reason})"}
+                    lg = "en" if lang == "en" else "vi"
+                    texts = getattr(f, "texts", None)
+                    if isinstance(texts, dict) and texts:
+                        for k, (msg, sug) in list(texts.items()):
+                            texts[k] = (msg + notes.get(k, notes["vi"]), sug)
+                    f.message += notes[lg]
+                    if w not in self.expired:
+                        self.expired.append(w)
                 break
         if self.baseline is not None:
             from checker.judge.baseline import apply_baseline, load_baseline
@@ -213,7 +225,7 @@ def parse_config(data: dict[str, Any], path: Path, strict: bool = True) -> Confi
             if k not in WAIVER_KEYS:
                 unknown.append((f"miễn trừ thứ {i + 1}: khóa không biết '{k}' ({', '.join(WAIVER_KEYS)})",
                                 f"waiver {i + 1}: unknown key '{k}' ({', '.join(WAIVER_KEYS)})"))
-        for k in ("finding", "mandate", "rule", "reason", "approver"):
+        for k in ("reason", "approver"):
             if w.get(k) is not None and not isinstance(w[k], str):
                 raise _type_error(path, f"waivers[{i + 1}].{k}", "một chuỗi", "a string", w[k])
         targets = [k for k in ("finding", "mandate", "rule") if w.get(k)]
@@ -223,10 +235,16 @@ def parse_config(data: dict[str, Any], path: Path, strict: bool = True) -> Confi
         if not w.get("reason"):
             raise _bad(path, f"miễn trừ thứ {i + 1} phải có lý do (reason)",
                        f"waiver {i + 1} needs a reason")
-        waiver = Waiver(reason=str(w["reason"]), approver=str(w.get("approver", "")),
-                        expires=_date(w.get("expires"), path, "expires"),
-                        finding=w.get("finding"), mandate=w.get("mandate"), rule=w.get("rule"))
-        cfg.waivers.append(waiver)
+        key = targets[0]
+        # rule = ["TSK001", "TSK002"]: one waiver per item (a list is read, never ignored)
+        values = w[key] if isinstance(w[key], list) else [w[key]]
+        if not values or not all(isinstance(v, str) and v.strip() for v in values):
+            raise _bad(path, f"miễn trừ thứ {i + 1}: {key} phải là chuỗi hoặc danh sách chuỗi",
+                       f"waiver {i + 1}: {key} must be a string or a list of strings")
+        for v in values:
+            waiver = Waiver(reason=str(w["reason"]), approver=str(w.get("approver", "")),
+                            expires=_date(w.get("expires"), path, "expires"), **{key: v.strip()})
+            cfg.waivers.append(waiver)
     bl = data.get("baseline")
     if bl is not None and not isinstance(bl, str):
         raise _type_error(path, "baseline", "đường dẫn tệp (chuỗi)", "a file path (a string)", bl)
@@ -255,8 +273,13 @@ def read_config(path: str | Path, strict: bool = True) -> Config:
             data = tomllib.load(fh)
     except FileNotFoundError:
         raise PlanError("config", f"Không tìm thấy tệp cấu hình {p}", f"Config file {p} not found")
+    except UnicodeDecodeError:
+        raise _bad(p, "không phải văn bản UTF-8 (hãy lưu lại tệp với bảng mã UTF-8)",
+                   "is not UTF-8 text (save it again as UTF-8)")
     except tomllib.TOMLDecodeError as e:
         raise _bad(p, f"không đúng cú pháp TOML ({e})", f"not valid TOML ({e})")
+    except OSError as e:
+        raise _bad(p, f"không đọc được ({e.strerror or e})", f"cannot be read ({e.strerror or e})")
     if p.name == "pyproject.toml":
         data = (data.get("tool") or {}).get("plancheck") or {}
         if not isinstance(data, dict):
@@ -266,8 +289,11 @@ def read_config(path: str | Path, strict: bool = True) -> Config:
 
 def find_config(start: str | Path) -> Path | None:
     """The config file that governs ``start`` (a plan file or a folder)."""
-    p = Path(start).resolve()
-    folder = p if p.is_dir() else p.parent
+    try:
+        p = Path(start).resolve()
+        folder = p if p.is_dir() else p.parent
+    except (OSError, RuntimeError):  # a symlink loop: no config, the reader says what is wrong
+        return None
     for d in (folder, *folder.parents):
         cand = d / "plancheck.toml"
         if cand.is_file():
@@ -277,7 +303,7 @@ def find_config(start: str | Path) -> Path | None:
             try:
                 with py.open("rb") as fh:
                     data = tomllib.load(fh)
-            except (OSError, tomllib.TOMLDecodeError):
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
                 continue
             if "plancheck" in (data.get("tool") or {}):
                 return py

@@ -61,7 +61,11 @@ def parse(text: str) -> dict[str, Duty]:
 
 @lru_cache(maxsize=1)
 def crosswalk() -> dict[str, Duty]:
-    return parse(resources.read_text("reference", "crosswalk.yaml"))
+    text = resources.read_text("reference", "crosswalk.yaml")
+    # parsed and checked once per content (on-disk cache, checker.resources.cached)
+    return resources.cached(
+        "crosswalk", lambda: [yaml.__version__, text, resources.read_text("reference", "crosswalk.schema.json")],
+        lambda: parse(text), requires=("jsonschema",))
 
 
 def duty_of(mandate_id: str) -> Duty | None:

@@ -149,3 +149,64 @@ def check_vague_deadline(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
         first.key = "aggregate"
         return [first]
     return hits
+
+
+# ------------------------------------------------------------- "6 rõ"
+
+_SIX = {"lead": ("đơn vị chủ trì", "lead unit"), "product": ("sản phẩm", "product"),
+        "deadline": ("thời hạn", "deadline")}
+
+
+def six_clear_missing(text: str, task: Any = None) -> list[str]:
+    """The parts of "6 rõ" (lead, product, deadline) that a prose task does
+    not give: neither the extractor nor the patterns of
+    ``rules/patterns/six-clear.yaml`` find them."""
+    from checker.extract import phrases
+
+    found = {lab: s for lab, s, _ in phrases.find_all(text, "six-clear")}
+    heads = [0] + [m.end() for m in re.finditer(r"[,;:]\s*", text)]
+    lead_at = [s for lab, s, _ in phrases.find_all(text, "six-clear") if lab == "LEAD"]
+    out = []
+    if not getattr(task, "lead", None) and not any(
+            s <= h + 12 for s in lead_at for h in heads if s >= h) and "chủ trì" not in text.lower():
+        out.append("lead")
+    if not getattr(task, "product", None) and "PRODUCT" not in found:
+        out.append("product")
+    if not getattr(task, "deadline", None) and "DEADLINE" not in found:
+        out.append("deadline")
+    return out
+
+
+@check("six-clear")
+def check_six_clear(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """Prose tasks that do not say who leads, what they produce or by when:
+    one finding per section, listing the lines (not one card per task)."""
+    fields = params.get("fields") or ["lead", "product", "deadline"]
+    least = int(params.get("min_missing", 1))
+    roles = set(params.get("roles") or ["tasks", "solutions"])
+    top_role = {s.id: s.role for s in ctx.plan.sections if not s.parent}
+    top_name = {s.id: f"{s.label}. {_short(s.title, 50)}" for s in ctx.plan.sections if not s.parent}
+    by_sec: dict[str, list[tuple[Any, list[str]]]] = {}
+    for t in ctx.plan.tasks:
+        if t.in_table or t.source == "table":
+            continue  # TSK001 reads the tables
+        top = (t.section or "").split(".")[0]
+        if top_role.get(top) not in roles:
+            continue  # the duties of TỔ CHỨC THỰC HIỆN name their unit in the heading
+        miss = [f for f in six_clear_missing(_norm(t.text), t) if f in fields]
+        if len(miss) >= least:
+            by_sec.setdefault(top, []).append((t, miss))
+    hits = []
+    for sec, items in by_sec.items():
+        if len(items) < int(params.get("min_tasks", 1)):
+            continue
+        count = {f: sum(f in m for _, m in items) for f in fields}
+        parts_vi = ", ".join(f"{n} chưa có {_SIX[f][0]}" for f, n in count.items() if n)
+        parts_en = ", ".join(f"{n} without a {_SIX[f][1]}" for f, n in count.items() if n)
+        lines = list(dict.fromkeys(t.loc.line for t, _ in items if t.loc.line))
+        shown = ", ".join(str(x) for x in lines[:25]) + ("…" if len(lines) > 25 else "")
+        first = items[0][0]
+        hits.append(Hit(unit=first.unit, values={
+            "section": top_name.get(sec, sec), "count": len(items), "parts": parts_vi, "parts_en": parts_en,
+            "lines": shown, "task": _short(first.text, 70)}, key="six:" + sec))
+    return hits
