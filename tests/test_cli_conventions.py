@@ -15,6 +15,21 @@ from checker.apps.cli import main
 ANSI = "\x1b["
 
 
+@pytest.fixture(scope="module")
+def warn_seed():
+    """A seed plan whose findings include warnings but no error (chosen from its report)."""
+    import json
+
+    from conftest import SEEDS
+
+    for p in sorted(SEEDS.glob("*.txt")):
+        data = json.loads(run("check", str(p), "--format", "json", "--fail-on", "never").output)
+        sev = {f["severity"] for f in data["findings"] if not f.get("waived")}
+        if "warning" in sev and "error" not in sev:
+            return p
+    pytest.skip("no seed plan has warnings without errors")
+
+
 def run(*args, input=None, env=None):
     return CliRunner().invoke(main, list(args), input=input, env=env, catch_exceptions=False)
 
@@ -89,12 +104,12 @@ def test_color_no_color_and_NO_COLOR(seed, monkeypatch):
     assert cli.use_color(None, TTY()) is True  # an empty NO_COLOR does not count
 
 
-def test_quiet(seed, tmp_path):
-    p = str(seed("001"))  # warnings, no error
+def test_quiet(warn_seed, tmp_path):
+    p = str(warn_seed)  # warnings, no error
     assert run("check", p, "--quiet").output == ""  # passes: nothing printed
     loud = run("check", p, "--quiet", "--fail-on", "warning")
     assert loud.exit_code == 1 and loud.output  # fails: the report
-    (tmp_path / "plan.txt").write_bytes(seed("001").read_bytes())
+    (tmp_path / "plan.txt").write_bytes(warn_seed.read_bytes())
     (tmp_path / "plancheck.toml").write_text('colour = "red"\n', encoding="utf-8")
     r = CliRunner().invoke(main, ["check", str(tmp_path / "plan.txt"), "--no-strict", "--quiet"])
     assert r.exit_code == 0 and r.output == ""
@@ -103,13 +118,15 @@ def test_quiet(seed, tmp_path):
 # ------------------------------------------------------------ config
 
 def _plan_with_config(tmp_path, seed, toml: str, name="plancheck.toml"):
+    """``seed``: the path of a plan to copy."""
     plan = tmp_path / "plan.txt"
-    plan.write_bytes(seed("001").read_bytes())
+    plan.write_bytes(seed.read_bytes())
     (tmp_path / name).write_text(toml, encoding="utf-8")
     return str(plan)
 
 
-def test_fail_on_from_config_is_honoured(seed, tmp_path):
+def test_fail_on_from_config_is_honoured(warn_seed, tmp_path):
+    seed = warn_seed
     plan = _plan_with_config(tmp_path, seed, 'fail_on = "warning"\n')
     assert run("check", plan).exit_code == 1
     assert run("check", plan, "--fail-on", "never").exit_code == 0  # the option wins
@@ -117,7 +134,7 @@ def test_fail_on_from_config_is_honoured(seed, tmp_path):
     plan2 = _plan_with_config(tmp_path / "py", seed, '[tool.plancheck]\nfail_on = "warning"\n',
                               name="pyproject.toml")
     assert run("check", plan2).exit_code == 1
-    assert run("check", str(seed("001"))).exit_code == 0  # no config: error
+    assert run("check", str(seed)).exit_code == 0  # no config: error
 
 
 @pytest.mark.parametrize("toml,what", [
@@ -131,9 +148,9 @@ def test_fail_on_from_config_is_honoured(seed, tmp_path):
     ('level = "district"\n', "level"),
     ('[tool]\nplancheck = 1\n', "tool.plancheck"),
 ])
-def test_wrong_types_are_a_message_and_exit_2(seed, tmp_path, toml, what):
+def test_wrong_types_are_a_message_and_exit_2(warn_seed, tmp_path, toml, what):
     name = "pyproject.toml" if toml.startswith("[tool]") else "plancheck.toml"
-    plan = _plan_with_config(tmp_path, seed, toml, name=name)
+    plan = _plan_with_config(tmp_path, warn_seed, toml, name=name)
     for strict in ("--strict", "--no-strict"):
         r = CliRunner().invoke(main, ["check", plan, strict, "--lang", "en"])
         assert r.exit_code == 2, (toml, r.output)
@@ -148,8 +165,8 @@ def test_wrong_types_are_a_message_and_exit_2(seed, tmp_path, toml, what):
     ('[[waivers]]\nrule = "XYZ001"\nreason = "r"\n', "XYZ001"),
     ('[[waivers]]\nrule = "TSK001"\nreason = "r"\napprovr = "x"\n', "approvr"),
 ])
-def test_unknown_keys_and_codes(seed, tmp_path, toml, needle):
-    plan = _plan_with_config(tmp_path, seed, toml)
+def test_unknown_keys_and_codes(warn_seed, tmp_path, toml, needle):
+    plan = _plan_with_config(tmp_path, warn_seed, toml)
     r = CliRunner().invoke(main, ["check", plan, "--lang", "en"])
     assert r.exit_code == 2 and needle in r.output and "--no-strict" in r.output
     loose = CliRunner().invoke(main, ["check", plan, "--lang", "en", "--no-strict", "--format", "json"])
@@ -157,18 +174,18 @@ def test_unknown_keys_and_codes(seed, tmp_path, toml, needle):
     assert needle in loose.stderr and "Warning" in loose.stderr
 
 
-def test_categories_are_known_names_in_disable_and_severity(seed, tmp_path):
-    plan = _plan_with_config(tmp_path, seed, 'disable = ["missing-task"]\n[severity]\nstructure = "info"\n')
+def test_categories_are_known_names_in_disable_and_severity(warn_seed, tmp_path):
+    plan = _plan_with_config(tmp_path, warn_seed, 'disable = ["missing-task"]\n[severity]\nstructure = "info"\n')
     r = run("check", plan, "--format", "json")
     assert r.exit_code == 0 and '"MIS001"' not in r.output
 
 
-def test_diff_and_audit_follow_fail_on(seed, tmp_path):
+def test_diff_and_audit_follow_fail_on(warn_seed, tmp_path):
     old = tmp_path / "v1.txt"
     new = tmp_path / "v2.txt"
     old.write_text("KẾ HOẠCH\nI. MỤC ĐÍCH\n1. Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024.\n",
                    encoding="utf-8")
-    new.write_bytes(seed("001").read_bytes())
+    new.write_bytes(warn_seed.read_bytes())
     assert run("diff", str(old), str(new)).exit_code == 0  # default never
     (tmp_path / "plancheck.toml").write_text('fail_on = "warning"\n', encoding="utf-8")
     assert run("diff", str(old), str(new)).exit_code == 1
@@ -176,7 +193,7 @@ def test_diff_and_audit_follow_fail_on(seed, tmp_path):
     # audit: the option, else the plan's config
     plans = tmp_path / "communes"
     plans.mkdir()
-    shutil.copy(seed("001"), plans / "a.txt")
+    shutil.copy(warn_seed, plans / "a.txt")
     out = tmp_path / "out"
     base = ["audit", str(plans), "--out", str(out), "--no-cache", "--jobs", "1", "--format", "json"]
     assert run(*base).exit_code == 1  # tmp_path/plancheck.toml says warning

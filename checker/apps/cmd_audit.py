@@ -173,7 +173,7 @@ def _failing_rows(audit, fail_on: str | None) -> list[tuple[dict, str]]:
             except PlanError:
                 level = None
         level = level or "never"
-        if any(reaches(f.get("severity"), level) for f in r.get("findings", [])):
+        if any(reaches(sev, level) for sev, n in (r.get("severity") or {}).items() if n):
             out.append((r, level))
     return out
 

@@ -105,8 +105,14 @@ def rules_markdown() -> str:
             "- `plancheck baseline PLAN... --output plancheck-baseline.json` ghi dấu vân tay nội dung "
             "(luật + mục + câu đã chuẩn hóa, không theo số dòng) / records content fingerprints that survive "
             "line shifts; `plancheck check --baseline FILE` chỉ báo phát hiện mới / reports only new findings.",
+            "- `fail_on` dùng cho / is used by `check`, `diff`, `audit` và báo cáo JUnit; `--fail-on` trên dòng "
+            "lệnh được ưu tiên / the command-line option wins.",
+            "- Khóa lạ, mã luật hoặc nhóm không có / unknown keys, rule codes or categories: báo lỗi, mã thoát 2 / "
+            "an error, exit 2 (`--no-strict`: chỉ cảnh báo / a warning); sai kiểu giá trị / a value of the wrong "
+            "type (`references = 5`): luôn báo lỗi, mã thoát 2 / always an error, exit 2.",
             "- `.pre-commit-hooks.yaml`: hook `plancheck` (text) và `plancheck-github` (chú thích GitHub Actions).",
-            "- Báo cáo / reports: `--format text|md|html|json|sarif|junit|github`."]
+            "- Báo cáo / reports: `--format text|md|html|json|sarif|junit|github|concise`; mỗi luật trong SARIF "
+            "trỏ `helpUri` tới mục của nó trong tệp này / each SARIF rule's `helpUri` points at its section here."]
     for r in rules:
         fx = load_fixtures(r.code)
         out += ["", f"## {r.code}", "", f"**{r.slug}** — {r.title_vi} / {r.title_en}", "",
