@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -238,19 +237,8 @@ def test_blind_seeds_are_not_in_the_labelled_pairs():
         assert not [x for x in d["pairs"] if x.get("plan") in ("seed 000", "seed 004")], name
 
 
-def test_matching_time_against_the_annex(annex, seed):
-    """A commune plan against the 140-task annex: ~35 ms CPU warm on this machine
-    (README); the assertion leaves room for a loaded machine."""
-    from checker.pipeline import extract
-
-    plan = extract(seed("001"))
-    match(plan.tasks, [annex])
-    runs = []
-    for _ in range(3):
-        t0 = time.process_time()
-        match(plan.tasks, [annex])
-        runs.append(time.process_time() - t0)
-    assert min(runs) < 0.1, runs
+# matching time against the annex is measured by bench/calibrate_match.py (a benchmark,
+# not a timed test: the project's speed targets are measured in bench/)
 
 
 # ------------------------------------------------------------ explain, both directions

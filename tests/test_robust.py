@@ -149,13 +149,13 @@ def _config(tmp_path: Path, body: bytes) -> Path:
 
 
 def test_waiver_with_a_list_of_rules_is_read(tmp_path):
-    p = _config(tmp_path, 'as_of = "2026-02-12"\n[[waivers]]\nrule = ["TSK001", "BOD001"]\n'
+    p = _config(tmp_path, 'as_of = "2026-02-12"\n[[waivers]]\nrule = ["TSK001", "BODY001"]\n'
                           'reason = "Đã chấp nhận"\n'.encode())
     res = pipeline.check(p)
     codes = {f.rule for f in res.findings}
     waived = {f.rule for f in res.findings if f.waived}
-    assert {"TSK001", "BOD001"} & codes, codes
-    assert ({"TSK001", "BOD001"} & codes) <= waived
+    assert {"TSK001", "BODY001"} & codes, codes
+    assert ({"TSK001", "BODY001"} & codes) <= waived
 
 
 def test_waiver_with_a_bad_list_is_refused(tmp_path):
