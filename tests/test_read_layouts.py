@@ -263,3 +263,30 @@ def test_garbled_text_gives_exit_2(tmp_path):
                  encoding="utf-8")
     r = CliRunner().invoke(main, ["extract", str(p)])
     assert r.exit_code == 2 and "Traceback" not in r.output
+
+
+def test_numbered_items_that_are_instructions_are_tasks(tmp_path):
+    """A task part written as "1. <instruction>." lines with nothing under them: each
+    numbered line is a task (not an empty sub-heading); a numbered sub-heading with items
+    under it stays a heading, and objectives stay out."""
+    from checker.pipeline import extract
+
+    p = tmp_path / "ke-hoach.txt"
+    p.write_text("ỦY BAN NHÂN DÂN\nXÃ AN PHÚ\nSố: 3/KH-UBND\nAn Phú, ngày 02 tháng 3 năm 2026\n"
+                 "KẾ HOẠCH\nChuyển đổi số năm 2026\nI. MỤC TIÊU\n"
+                 "1. Nâng cao nhận thức của cán bộ về chuyển đổi số.\n"
+                 "II. NHIỆM VỤ, GIẢI PHÁP\n"
+                 "1. Văn phòng HĐND và UBND xã chủ trì xây dựng kế hoạch chuyển đổi số, "
+                 "hoàn thành trước ngày 30/9/2026.\n"
+                 "2. Về hạ tầng số\n- Phát triển hạ tầng số đến các thôn.\n"
+                 "3. Tuyên truyền về chuyển đổi số cho người dân trên loa truyền thanh.\n"
+                 "III. TỔ CHỨC THỰC HIỆN\nCác đơn vị triển khai kế hoạch này.\n", encoding="utf-8")
+    plan = extract(p)
+    texts = [t.text for t in plan.tasks]
+    assert texts[0].startswith("Văn phòng HĐND và UBND xã chủ trì") and plan.tasks[0].loc.line == 10
+    assert plan.tasks[0].lead == "Văn phòng HĐND và UBND xã"
+    assert plan.tasks[0].deadline == "hoàn thành trước ngày 30/9/2026"
+    assert "Phát triển hạ tầng số đến các thôn." in texts
+    assert any(t.startswith("Tuyên truyền về chuyển đổi số") for t in texts)
+    assert not any("Về hạ tầng số" == t for t in texts)  # a heading with items under it
+    assert not any("Nâng cao nhận thức" in t for t in texts)  # an objective, not a task

@@ -242,6 +242,9 @@ def _items_in(units: list[Unit], items: list[Item], sections: list[Section],
             yield it, sec
 
 
+_LABEL = re.compile(r"[#*\s]*(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[a-zđ])\s*[.)/-]\s*")
+
+
 def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
                   tables: list[Table]) -> list[Task]:
     tasks: list[Task] = []
@@ -291,6 +294,37 @@ def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
             lead, request = _org_lead(s.title)
             if len(duty.strip()) > 40:
                 add(duty, s.unit, "organisation", lead=lead, deadline=deadline_in(duty), request=request)
+
+    # numbered items of a task part that are tasks themselves: a sub-heading with no
+    # item and no sub-heading under it, written as an instruction ("1. Xây dựng kế
+    # hoạch chuyển đổi số của xã năm 2026."), is the task, not a heading
+    parents = {s.parent for s in sections if s.parent}
+    heads = {s.unit for s in sections}
+    holders = {sec.id for it in items if it.unit not in heads and (sec := section_at(sections, it.unit))}
+    end = body_end(units)
+
+    def bare(ui: int) -> bool:  # nothing (no item, no table row) before the next heading
+        nxt = next((k for k in range(ui + 1, len(units)) if units[k].norm.strip()), len(units))
+        return nxt in heads or nxt >= end
+
+    for s in sections:
+        if s.role != "tasks" or s.level < 2 or s.id in parents or s.id in holders:
+            continue
+        u = units[s.unit]
+        if u.kind == "row" or not bare(s.unit):
+            continue
+        body = s.title.strip()
+        if len(body) < 25 or body.endswith(":") or not (is_action(body) or body.rstrip().endswith((".", ";"))):
+            continue
+        text, nbody = u.text.strip(), u.norm.strip()
+        shown = text if len(text) == len(nbody) else None
+        cut = _LABEL.match(nbody)
+        if cut and shown is not None:  # the task without its number ("1. ", "b) ")
+            text, nbody, shown = text[cut.end():], nbody[cut.end():], shown[cut.end():]
+        lead, partners = roles_in(nbody, shown)
+        add(text if shown is not None else body, s.unit, "prose", lead=lead, partners=partners,
+            deadline=deadline_in(nbody, shown), product=product_in(nbody, shown))
+    tasks.sort(key=lambda t: t.unit)
 
     for t in tables:
         if t.kind != "tasks":
