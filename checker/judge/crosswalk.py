@@ -61,7 +61,11 @@ def parse(text: str) -> dict[str, Duty]:
 
 @lru_cache(maxsize=1)
 def crosswalk() -> dict[str, Duty]:
-    return parse(resources.read_text("reference", "crosswalk.yaml"))
+    """The installed crosswalk, parsed and checked once (then kept in the
+    on-disk data cache, keyed by the file's and the schema's text)."""
+    text = resources.read_text("reference", "crosswalk.yaml")
+    schema = resources.read_text("reference", "crosswalk.schema.json")
+    return resources.cached("crosswalk", [text, schema], lambda: parse(text))
 
 
 def duty_of(mandate_id: str) -> Duty | None:
