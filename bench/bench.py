@@ -15,6 +15,9 @@ Measures
   (c) the same audit again with nothing changed (all cache hits; every file
       is touched first: the cache is keyed by content, not mtime) and with
       1 % of the files changed;
+  (e) issue 17's floor ratio: a check of seed 004 as text the process has
+      not seen, against reading it, NFC and one citation-regex scan in the
+      same process (bench/single.py; target ≤ 25×);
   (d) peak memory: ru_maxrss of this process after the warm checks (the
       checker's own footprint, before the profiler) and of the largest child
       (cold CLI runs, audit parents and workers);

@@ -10,6 +10,18 @@ and the matching time per plan (seeds in ../shared/seeds, a 40 KB plan made
 by repeating a seed's tasks), cold and warm.
 
     python bench/calibrate_match.py [--sweep]
+
+With ``--links`` it measures the statistical matcher of imported sets
+(checker.match.lexical) on tests/data/match_pairs/ instead: precision and
+recall of exact+close links and of missing-task detection, cross-validated
+with folds grouped by plan (a plan is never in the folds that fit the
+weights and thresholds applied to it), the naive rapidfuzz baseline, the
+hand-written NQ 57 matcher on the same labels, and the matching time per
+plan against the imported 140-task annex.  ``--fit`` also refits on every
+plan and writes the weights into checker/match/lexical.py.  Seeds 000 and
+004 are never used: they are the blind test.
+
+    python bench/calibrate_match.py --links [--fit]
 """
 from __future__ import annotations
 
@@ -127,12 +139,109 @@ def timing() -> list[tuple[str, int, int, float, float, float]]:
     return rows
 
 
+def links_report(fit: bool = False, timing_runs: int = 5) -> dict:
+    """Cross-validated precision/recall of the lexical matcher (see the module doc)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import numpy as np
+
+    import match_eval as E
+    import match_fit as MF
+
+    t0 = time.perf_counter()
+    bs = E.blocks()
+    print(f"labelled pairs: {len(E.pairs())} in {len(bs)} plan × set blocks "
+          f"(features of every pair built in {time.perf_counter() - t0:.1f} s)")
+    r = MF.cross_validate(bs, beta="target")
+    c = r["counts"]
+
+    def line(name, k):
+        tp, fp, fn = c[k][:3]
+        p, rc, f = MF.pr(tp, fp, fn)
+        print(f"  {name:44} P {p:.3f}  R {rc:.3f}  F1 {f:.3f}   (tp {tp}, fp {fp}, fn {fn})")
+
+    print("cross-validated, folds grouped by plan (7 plans; weights and thresholds fitted on the other 6):")
+    line("exact+close links, every plan × set", "links")
+    line("exact+close links, commune plans × NQ 03 annex", "links_annex_commune")
+    line("missing tasks, 4 commune plans × 82 locality tasks", "missing")
+    for plan, d in sorted(r["per_plan"].items()):
+        lp, lr, _ = MF.pr(*d["links"])
+        mp, mr, _ = MF.pr(*d["missing"][:3])
+        print(f"    {plan[:26]:26} links P {lp:.2f} R {lr:.2f}   missing P {mp:.2f} R {mr:.2f}"
+              f"   (thresholds close {d['close']:.3f}, loose {d['loose']:.3f})")
+    # the naive baseline of issue 13: token_set_ratio >= 80 over every pair
+    from rapidfuzz import fuzz
+
+    tp = fp = fn = 0
+    for b in bs:
+        if b.set_id != "nq03a2" or b.plan not in E.COMMUNE:
+            continue
+        ms = E.mandate_set("nq03a2")
+        from checker.match.lexical import short_string
+
+        tasks = E.plan(b.plan).tasks
+        for ti in b.judged:
+            for mi, m in enumerate(ms.mandates):
+                pred = fuzz.token_set_ratio(short_string(tasks[ti].text), short_string(m.description)) >= 80
+                gold = b.labels.get((ti, mi), "none") in E.STRONG
+                tp, fp, fn = tp + (pred and gold), fp + (pred and not gold), fn + (gold and not pred)
+    p, rc, f = MF.pr(tp, fp, fn)
+    print(f"  {'baseline token_set_ratio >= 80, commune × annex':44} P {p:.3f}  R {rc:.3f}  F1 {f:.3f}")
+    # the hand-written NQ 57 matcher on the same kind of labels (its own thresholds)
+    from checker.match.matcher import COVERED, score_pairs
+
+    tp = fp = fn = 0
+    for b in bs:
+        if b.set_id != "nq57":
+            continue
+        mds, _, prs = score_pairs(E.plan(b.plan).tasks, ("nq57",), "commune")
+        pos = {md.mandate.id: i for i, md in enumerate(mds)}
+        for ti in b.judged:
+            for mid in b.mids:
+                pr_ = prs.get((ti, pos[mid]))
+                pred = bool(pr_) and pr_.score >= COVERED
+                gold = b.labels.get((ti, b.mids.index(mid)), "none") in E.STRONG
+                tp, fp, fn = tp + (pred and gold), fp + (pred and not gold), fn + (gold and not pred)
+    p, rc, f = MF.pr(tp, fp, fn)
+    print(f"  {'hand-written nq57 matcher (score >= 60)':44} P {p:.3f}  R {rc:.3f}  F1 {f:.3f}")
+    if fit:
+        w, e, cl, lo = MF.fit_all(bs, beta="target")
+        MF.write_constants(w, e, cl, lo)
+        print(f"fitted on every plan and written to checker/match/lexical.py: exact {e:.3f}, close {cl:.3f}, "
+              f"loose {lo:.3f}")
+    # time per plan against the imported annex (warm: the set's index is built once per process)
+    from checker.match.matcher import match
+
+    ms = E.mandate_set("nq03a2")
+    print(f"matching time per plan against the imported annex ({len(ms.mandates)} tasks), warm:")
+    print("  (wall time depends on machine load; CPU time is this process only)")
+    rows = []
+    for name in sorted({b.plan for b in bs}):
+        tasks = E.plan(name).tasks
+        match(tasks, [ms], level=E.level_of(name))
+        wall, cpu = [], []
+        for _ in range(timing_runs):
+            a, b_ = time.perf_counter(), time.process_time()
+            match(tasks, [ms], level=E.level_of(name))
+            wall.append(time.perf_counter() - a)
+            cpu.append(time.process_time() - b_)
+        rows.append((name, len(tasks), statistics.median(wall), statistics.median(cpu)))
+        print(f"  {name[:30]:30} {len(tasks):4d} tasks   wall {statistics.median(wall) * 1000:6.1f} ms"
+              f"   CPU {statistics.median(cpu) * 1000:6.1f} ms")
+    return {"cv": r, "timing": rows}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--links", action="store_true",
+                    help="measure the statistical matcher of imported sets on tests/data/match_pairs/")
+    ap.add_argument("--fit", action="store_true", help="with --links: refit and write the weights")
     ap.add_argument("--sweep", action="store_true", help="print a threshold sweep")
     ap.add_argument("--no-timing", action="store_true")
     ap.add_argument("--errors", action="store_true", help="list misclassified pairs")
     a = ap.parse_args()
+    if a.links:
+        links_report(fit=a.fit)
+        return
     t0 = time.perf_counter()
     import checker.match.matcher  # noqa: F401
 

@@ -4,7 +4,8 @@
     python bench/compare.py 78d0123 HEAD --repeats 7 --cold-runs 5
 
 Each revision is checked out into a temporary git worktree and run from there
-(``PYTHONPATH`` points at it; the data folders are the same files in both).
+(``PYTHONPATH`` points at it, and its ``rules/``, ``reference/`` and ``reports/``
+are linked into its ``checker/`` so that each revision reads its own data).
 Measures, alternating between the revisions so that the machine's state
 favours neither:
   cold  a new process running ``python -m <cli> check SEED --format json``
@@ -96,6 +97,12 @@ def main(argv: list[str] | None = None) -> dict:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(tree), rev],
                            check=True)
             trees[label] = tree
+            # each revision reads its own data: checker.rules etc. resolve to the
+            # tree's folders, not to those of the installed (editable) checkout
+            for name in ("rules", "reference", "reports"):
+                link = tree / "checker" / name
+                if (tree / name).is_dir() and not link.exists():
+                    link.symlink_to(Path("..") / name, target_is_directory=True)
         mods = {k: cli_module(t) for k, t in trees.items()}
         cold: dict[str, dict[str, list[float]]] = {k: {s.name: [] for s in seeds} for k in trees}
         empty: dict[str, dict[str, list[float]]] = {k: {s.name: [] for s in seeds} for k in trees}
@@ -109,8 +116,9 @@ def main(argv: list[str] | None = None) -> dict:
         warm = {}
         for k in ("old", "new"):
             p = subprocess.run([sys.executable, "-c", WARM, str(a.repeats), *map(str, seeds)],
-                               env=env_for(trees[k]), cwd=trees[k], capture_output=True, text=True,
-                               check=True)
+                               env=env_for(trees[k]), cwd=trees[k], capture_output=True, text=True)
+            if p.returncode:
+                raise SystemExit(f"warm checks failed in {k} ({trees[k]}):\n{p.stderr[-3000:]}")
             warm[k] = {Path(s).name: v for s, v in json.loads(p.stdout).items()}
         floor = {}
         if a.floor is not None:

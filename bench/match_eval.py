@@ -97,7 +97,8 @@ def level_of(name: str) -> str:
 
 
 def blocks() -> list[Block]:
-    from checker.match.links import pair_features
+    from checker.match.links import is_curated, pair_features
+    from checker.match.matcher import anchor_matrix, score_pairs
 
     rows = pairs()
     keys = sorted({(r["plan"], r["set"]) for r in rows})
@@ -105,7 +106,16 @@ def blocks() -> list[Block]:
     for name, sid in keys:
         ms = mandate_set(sid)
         p = plan(name)
-        feats, mds = pair_features(p.tasks, ms, level_of(name))
+        if is_curated(ms):  # a hand-written set: its own keyword score is the anchor
+            import numpy as np
+
+            smd, _, prs = score_pairs(p.tasks, (sid,), None)
+            anchor = np.zeros((len(p.tasks), len(smd)), dtype=np.float32)
+            for (ti, mi), pr in prs.items():
+                anchor[ti, mi] = pr.score / 100.0
+        else:
+            anchor = anchor_matrix(p.tasks, ms)
+        feats, mds = pair_features(p.tasks, ms, level_of(name), anchor)
         mids = [m.id for m in mds]
         pos = {m: i for i, m in enumerate(mids)}
         labels = {}

@@ -88,6 +88,35 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch) == "Mn"
 
 
+def safe_text(value: object) -> str:
+    """A path or name as text that can always be written out: bytes that are not
+    UTF-8 in a file name (kept by Python as lone surrogates) become U+FFFD."""
+    s = str(value)
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def date_exists(year: int | None, month: int | None = None, day: int | None = None) -> bool:
+    """Whether a (partial) date can exist on the calendar: a blank month or day
+    is fine, 31 tháng 6, 29/02/2025, month 13 and year 0 are not."""
+    import calendar
+
+    if year is None:
+        return month is None and day is None
+    if not 1 <= year <= 9999:
+        return False
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is not None:
+        last = calendar.monthrange(year, month)[1] if month else 31
+        if not 1 <= day <= last:
+            return False
+    return True
+
+
 @dataclass
 class PartialDate:
     """A date whose day and/or month may be blank in the source."""
@@ -109,11 +138,16 @@ class PartialDate:
     def complete(self) -> bool:
         return None not in (self.year, self.month, self.day)
 
+    @property
+    def valid(self) -> bool:
+        """False for a date that cannot exist (31/6, 29/02/2025, month 13, year 0)."""
+        return date_exists(self.year, self.month, self.day)
+
     def earliest(self):
-        """The first calendar day the partial date can stand for."""
+        """The first calendar day the partial date can stand for (None if it cannot exist)."""
         import datetime as dt
 
-        if self.year is None:
+        if self.year is None or not self.valid:
             return None
         return dt.date(self.year, self.month or 1, self.day or 1)
 
@@ -121,7 +155,7 @@ class PartialDate:
         import calendar
         import datetime as dt
 
-        if self.year is None:
+        if self.year is None or not self.valid:
             return None
         month = self.month or 12
         day = self.day or calendar.monthrange(self.year, month)[1]
@@ -147,6 +181,7 @@ class Header:
     signature: dict[str, Any] | None = None
     # a decision that issues a plan: the plan's own {"kind", "title", "line", "number", "issued_by"}
     plan: dict[str, Any] | None = None
+    date_invalid: str | None = None  # the date as written when it cannot exist (then date is None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -163,6 +198,7 @@ class Header:
             "governing_body": self.governing_body,
             "signature": self.signature,
             "plan": self.plan,
+            "date_invalid": self.date_invalid,
         }
 
 

@@ -14,8 +14,9 @@ from pathlib import Path
 from checker import __version__
 from checker.cite.asof import as_of_for  # noqa: F401  (part of the library API)
 from checker.errors import PlanError
-from checker.model import CheckResult, Plan
+from checker.model import CheckResult, Plan, safe_text
 from checker.read import ReadResult, read
+from checker.read.budget import BUDGET_CODES, LIMITS, Budget, Limits  # noqa: F401  (library API)
 from checker.extract.structure import build_sections, items_of, parse_header
 from checker.extract.parts import roles_by_content
 from checker.extract.tables import table_sections, tables_of
@@ -41,9 +42,11 @@ def default_references(day: dt.date) -> list[str]:
     return ["nq57"] + ([current] if current else [])
 
 
-def structure(res: ReadResult, source: str) -> Plan:
-    """Build the Plan from read units (no file access)."""
+def structure(res: ReadResult, source: str, budget: Budget | None = None) -> Plan:
+    """Build the Plan from read units (no file access), within ``budget``'s time."""
+    tick = budget.check_time if budget is not None else (lambda stage="": None)
     units = res.units
+    source = safe_text(source)
     plan = Plan(source=source, format=res.format, units=units, notes=list(res.notes),
                 sha256=res.sha256 or None)
     plan.header = parse_header(units)
@@ -52,10 +55,14 @@ def structure(res: ReadResult, source: str) -> Plan:
     roles_by_content(items, plan.sections)
     tables = tables_of(units)
     plan.sections = table_sections(units, tables, plan.sections)
+    tick("structure")
     plan.tasks = extract_tasks(units, items, plan.sections, tables)
+    tick("tasks")
     plan.indicators = extract_indicators(units, items, plan.sections, tables)
     plan.statements = extract_statements(units, items, plan.sections)
+    tick("statements")
     _add_citations(plan)
+    tick("citations")
     if not plan.sections and not plan.tasks and not plan.citations:
         raise PlanError(
             "no-structure",
@@ -85,20 +92,25 @@ def _add_citations(plan: Plan) -> None:
             )
 
 
-def extract(path: str | Path) -> Plan:
-    res = read(path)
-    return structure(res, str(path))
+def extract(path: str | Path, budget: Budget | None = None) -> Plan:
+    """Read and structure a plan; ``budget`` (default: :data:`checker.read.budget.LIMITS`,
+    its clock started now) bounds sizes and time, raising PlanError(code in BUDGET_CODES)."""
+    budget = budget or Budget()
+    res = read(path, budget=budget)
+    return structure(res, str(path), budget)
 
 
 def check(path: str | Path, references: list[str] | None = None, as_of: dt.date | None = None,
-          config=None, plan: Plan | None = None, lang: str = "vi") -> CheckResult:
+          config=None, plan: Plan | None = None, lang: str = "vi",
+          budget: Budget | None = None) -> CheckResult:
     from checker.judge.config import load_config
     from checker.judge.engine import evaluate
     from checker.mandates.load import load_set
     from checker.match.matcher import match
 
+    budget = budget or Budget()
     if plan is None:
-        plan = extract(path)
+        plan = extract(path, budget)
     cfg = config if config is not None else load_config(Path(path))
     from_config = as_of is None and bool(getattr(cfg, "as_of", None))
     day, basis = as_of_for(plan, cfg.as_of if from_config else as_of)
@@ -109,6 +121,7 @@ def check(path: str | Path, references: list[str] | None = None, as_of: dt.date 
     coverage = match(plan.tasks, sets, level=getattr(cfg, "level", None) or "commune",
                      waivers=getattr(cfg, "waivers", None), indicators=plan.indicators, as_of=day,
                      statements=plan.statements)
+    budget.check_time("match")
     result = CheckResult(plan=plan, as_of=day, as_of_basis=basis, references=refs,
                          coverage=coverage, tool_version=__version__)
     # the graph (networkx) is built only if an output reads result.graph

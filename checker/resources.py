@@ -77,11 +77,15 @@ def cache_dir() -> Path | None:
     return Path(base) / "plancheck"
 
 
-def cached(kind: str, sources: list[str], build):
+def cached(kind: str, sources, build, requires: tuple[str, ...] = ()):
     """``build()``, or the value it gave before for the same ``sources``
-    (texts), from the on-disk cache.  The value must be picklable; it is a
-    fresh copy on every call (callers may change it)."""
+    (texts, or a function giving them), from the on-disk cache.  The value
+    must be picklable; it is a fresh copy on every call (callers may change
+    it).  When a module of ``requires`` cannot be imported, or the sources
+    cannot be read, ``build()`` runs (and reports the problem as it does
+    without a cache)."""
     import hashlib
+    import importlib.util
     import os
     import pickle
     import sys
@@ -90,6 +94,13 @@ def cached(kind: str, sources: list[str], build):
 
     folder = cache_dir()
     if folder is None:
+        return build()
+    try:
+        if callable(sources):
+            sources = sources()
+        if not all(importlib.util.find_spec(m) is not None for m in requires):
+            return build()
+    except Exception:
         return build()
     h = hashlib.sha256()
     for part in (_CACHE_FORMAT, kind, __version__, sys.version, *sources):

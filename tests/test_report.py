@@ -111,7 +111,11 @@ def test_junit_is_well_formed(seed002):
     cases = root.findall("testcase")
     assert int(root.get("tests")) == len(cases) > 20
     failures = root.findall(".//failure")
-    assert int(root.get("failures")) == len(failures) == len([f for f in seed002.findings if not f.waived])
+    active = [f for f in seed002.findings if not f.waived]
+    # JUnit counts test cases: one failing case per rule with findings, each finding listed in it
+    assert int(root.get("failures")) == len(failures) == len({f.rule for f in active})
+    assert all(len(c.findall("failure")) <= 1 for c in cases)
+    assert sum((fl.text or "").count("\n[") + 1 for fl in failures) == len(active)
     con6 = next(c for c in cases if c.get("name").startswith("CON006"))
     assert con6.findall("failure")
 
@@ -260,4 +264,5 @@ def test_combined_reports_stay_valid(seed, sarif_schema):
     assert root.tag == "testsuites" and len(root.findall("testsuite")) == 2
     html = combine([render(r, "html") for r in results], "html")
     assert html.count("<main>") == 2 and html.count("<html") == 1
-    assert len(json.loads(combine([render(r, "json") for r in results], "json"))) == 2
+    many = json.loads(combine([render(r, "json") for r in results], "json"))
+    assert len(many["plans"]) == 2 and many["summary"]["total"] == sum(p["summary"]["total"] for p in many["plans"])

@@ -73,6 +73,8 @@ def test_serve_command_warns_for_a_name_that_only_looks_loopback():
 def test_cross_site_post_refused_in_the_users_language():
     c = create_app(check_fn=_fake_check).test_client()
     for headers in ({"Origin": "https://evil.example"}, {"Origin": "null"},
+                    {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+                    {"Origin": "http://localhost:9999"}, {"Sec-Fetch-Site": "same-site"},
                     {"Referer": "https://evil.example/page"}, {"Sec-Fetch-Site": "cross-site"}):
         r = c.post("/check", data=_form(), content_type="multipart/form-data", headers=headers)
         assert r.status_code == 403, headers
@@ -85,7 +87,8 @@ def test_cross_site_post_refused_in_the_users_language():
 def test_same_origin_post_accepted():
     c = create_app(check_fn=_fake_check).test_client()
     for headers in ({"Origin": "http://localhost"}, {"Referer": "http://localhost/"},
-                    {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}, {}):
+                    {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
+                    {"Sec-Fetch-Site": "same-origin", "Origin": "null"}, {}):  # null: no-referrer policy
         r = c.post("/check", data=_form(), content_type="multipart/form-data", headers=headers)
         assert r.status_code == 400, headers  # reached the check (which refuses the fake plan)
         assert _alert(r.get_data(as_text=True)).endswith("Lỗi thử")

@@ -174,3 +174,38 @@ def test_cached_reference_data_is_the_data(tmp_path, monkeypatch):
     monkeypatch.setattr(rulepack, "_parse_checked", lambda *a: pytest.fail("parsed again"))
     b = rulepack.parse_pack(rulepack.read_pack(name), name)
     assert [r.code for r in a] == [r.code for r in b] and a == b
+
+
+def test_cache_is_skipped_when_a_required_module_or_source_is_missing(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANCHECK_CACHE_DIR", str(tmp_path))
+    assert resources.cached("t", ["x"], lambda: 1, requires=("json",)) == 1
+    assert resources.cached("t", ["x"], lambda: 2, requires=("json",)) == 1
+    monkeypatch.setitem(sys.modules, "json", None)
+    assert resources.cached("t", ["x"], lambda: 3, requires=("json",)) == 3
+    monkeypatch.undo()
+    monkeypatch.setenv("PLANCHECK_CACHE_DIR", str(tmp_path))
+
+    def unreadable():
+        raise FileNotFoundError("schema")
+
+    assert resources.cached("t", unreadable, lambda: 4) == 4
+
+
+def test_phrase_prefilter_finds_what_the_matcher_finds(all_seeds):
+    from checker.extract import phrases
+    from checker.read import read
+
+    ps = phrases.phrase_set()
+    assert ps.needs, "task-phrases patterns all need some literal word"
+    saved = ps.needs
+    texts = [u.norm for s in all_seeds for u in read(s).units if u.norm.strip()]
+    try:
+        fast = [phrases.find_all(t) for t in texts]
+        phrases._find_all.cache_clear()
+        ps.needs = None  # every text through spaCy's Matcher
+        slow = [phrases.find_all(t) for t in texts]
+    finally:
+        ps.needs = saved
+        phrases._find_all.cache_clear()
+    assert fast == slow
+    assert sum(1 for f in fast if f) > 10

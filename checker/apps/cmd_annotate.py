@@ -6,10 +6,12 @@ from pathlib import Path
 
 import click
 
+HELP = {"help_option_names": ["-h", "--help"]}  # as every plancheck command
+
 from checker.errors import PlanError
 
 
-@click.command("annotate", help=(
+@click.command("annotate", context_settings=HELP, help=(
     "Ghi một bản sao .docx của kế hoạch với mỗi phát hiện là một nhận xét (comment) của Word, "
     "gắn đúng vào chữ được nói đến; tệp gốc không bị sửa. / Write a reviewed .docx copy of the "
     "plan with each finding as a Word comment on the words it is about; the original is never "

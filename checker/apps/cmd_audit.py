@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+HELP = {"help_option_names": ["-h", "--help"]}  # as every plancheck command
+
 from checker.errors import PlanError
 
 LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
@@ -56,7 +58,7 @@ def _check_refs(refs: list[str] | None, lang: str) -> None:
                             f"Cannot load reference set {r}: {e}"), lang)
 
 
-@click.command("audit")
+@click.command("audit", context_settings=HELP)
 @click.argument("paths", nargs=-1, required=True)
 @REFS
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
@@ -69,16 +71,17 @@ def _check_refs(refs: list[str] | None, lang: str) -> None:
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None,
               help="Thư mục bộ nhớ đệm (mặc định: .plancheck-cache cạnh --out) / cache folder.")
 @click.option("--no-cache", is_flag=True, default=False, help="Kiểm tra lại mọi tệp / re-check every file.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="never",
-              show_default=True,
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
               help="Thoát mã 1 khi có kế hoạch có phát hiện từ mức này / exit 1 when a plan has findings "
-                   "at or above this severity.")
+                   "at or above this severity [default: fail_on of the plan's config, else never].")
+@click.option("--quiet", "-q", is_flag=True, default=False,
+              help="Không in tiến độ và tổng kết / no progress bar and no summary lines.")
 @click.option("--timeout", "timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
               help="Thời gian tối đa cho một tệp (giây) / time limit per plan in seconds.")
 @click.option("--memory-mb", "memory_mb", type=click.FloatRange(min=64), default=1024.0, show_default=True,
               help="Bộ nhớ tối đa cho một tệp (MB) / memory limit per plan in MB.")
 @LANG
-def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, no_cache, fail_on,
+def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, no_cache, fail_on, quiet,
                   timeout, memory_mb, lang) -> None:
     """Kiểm tra hàng loạt kế hoạch các xã và lập bảng tổng hợp của tỉnh.
 
@@ -88,8 +91,8 @@ def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, n
     dashboard.html, audit.csv, matrix.csv, audit.json and audit.md to --out.
     Every finished plan is kept in the cache at once: an audit stopped in
     any way and run again checks only what it had not finished.
-    Exit 0; 1 with --fail-on when a plan has findings at or above that
-    severity; 2 if no plan file was found or some file could not be checked
+    Exit 0; 1 when a plan has findings at or above --fail-on (or its config's
+    fail_on); 2 if no plan file was found or some file could not be checked
     (its error row is in the outputs); 130 when interrupted."""
     import signal
 
@@ -116,7 +119,7 @@ def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, n
     kw = dict(references=refs, jobs=jobs, as_of=day, cache_dir=cache, use_cache=not no_cache,
               files=files, problems=problems, timeout=timeout, memory_mb=memory_mb)
     try:
-        if quiet_output():
+        if quiet or quiet_output():
             audit = run_audit(paths, **kw)
         else:
             with click.progressbar(length=len(files) + len(problems), file=sys.stderr,
@@ -132,6 +135,11 @@ def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, n
         signal.signal(signal.SIGTERM, previous)
     written = write_outputs(audit, out, formats or ("html", "csv", "json", "md"), lang)
     s = audit.summary()
+    failing = _failing_rows(audit, fail_on)
+    if quiet:
+        for r in audit.error_rows:
+            click.echo(f"  ✗ {r['source']}: {r['error']['en' if not vi else 'vi']}", err=True)
+        sys.exit(2 if audit.error_rows else 1 if failing else 0)
     if vi:
         click.echo(f"{s['files']} tệp: {s['ok']} kiểm tra được, {s['errors']} lỗi; "
                    f"{s['cached']} lấy từ bộ nhớ đệm, {s['checked']} kiểm tra mới; {s['elapsed']:.1f} giây.")
@@ -142,28 +150,45 @@ def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, n
         click.echo(f"  ✗ {r['source']}: {r['error']['en' if not vi else 'vi']}")
     for p in written:
         click.echo(("  → " if vi else "  → ") + str(p))
+    for r, level in failing:
+        click.echo((f"  ✗ {r['source']}: có phát hiện từ mức {level}" if vi
+                    else f"  ✗ {r['source']}: findings at or above {level}"))
     if audit.error_rows:
         sys.exit(2)
-    if fail_on != "never":
-        from checker.judge.findings import reaches
-
-        if any(reaches(s, fail_on) for r in audit.ok_rows
-               for s, n in (r.get("severity") or {}).items() if n):
-            sys.exit(1)
-    sys.exit(0)
+    sys.exit(1 if failing else 0)
 
 
-@click.command("diff")
+def _failing_rows(audit, fail_on: str | None) -> list[tuple[dict, str]]:
+    """Rows whose findings reach ``fail_on``, else the fail_on of the plan's
+    own config (plancheck.toml / [tool.plancheck] found upward), else never."""
+    from checker.judge.config import load_config
+    from checker.judge.findings import reaches
+
+    out = []
+    for r in audit.ok_rows:
+        level = fail_on
+        if level is None:
+            try:
+                level = load_config(r["source"], strict=False).fail_on
+            except PlanError:
+                level = None
+        level = level or "never"
+        if any(reaches(f.get("severity"), level) for f in r.get("findings", [])):
+            out.append((r, level))
+    return out
+
+
+@click.command("diff", context_settings=HELP)
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True)
 @REFS
 @ASOF
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None)
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="never",
-              show_default=True,
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
               help="Thoát mã 1 khi phiên bản mới có phát hiện mới từ mức này / exit 1 when the new "
-                   "version introduces findings at or above this severity.")
+                   "version introduces findings at or above this severity "
+                   "[default: fail_on of the new version's config, else never].")
 @LANG
 def diff_command(old, new, fmt, references, as_of, output, fail_on, lang) -> None:
     """So sánh hai phiên bản của một kế hoạch.
@@ -188,5 +213,12 @@ def diff_command(old, new, fmt, references, as_of, output, fail_on, lang) -> Non
         click.echo(text.rstrip("\n"))
     from checker.judge.findings import reaches
 
+    if fail_on is None:
+        from checker.judge.config import load_config
+
+        try:
+            fail_on = load_config(new).fail_on or "never"
+        except PlanError as e:
+            _fail(e, lang)
     if any(reaches(f.get("severity"), fail_on) for f in d.findings_introduced):
         sys.exit(1)

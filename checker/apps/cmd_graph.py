@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+HELP = {"help_option_names": ["-h", "--help"]}  # as every plancheck command
+
 from checker.errors import PlanError
 
 FORMATS = ["json", "graphml", "dot", "html", "svg"]
@@ -43,7 +45,7 @@ def render(plans, fmt: str, as_of: dt.date | None = None, lang: str = "vi") -> s
     return G.to_html(g, as_of, lang)
 
 
-@click.command("graph")
+@click.command("graph", context_settings=HELP)
 @click.argument("plans", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
               help="Định dạng đầu ra / output format.")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+HELP = {"help_option_names": ["-h", "--help"]}  # as every plancheck command
+
 from checker.errors import PlanError
 
 LANG = click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
@@ -26,13 +28,13 @@ def _t(lang: str, vi: str, en: str) -> str:
     return en if lang == "en" else vi
 
 
-@click.group(name="reference", help="Bộ nhiệm vụ tham chiếu (NQ 57, NQ 03/71, kế hoạch của tỉnh) / "
+@click.group(name="reference", context_settings=HELP, help="Bộ nhiệm vụ tham chiếu (NQ 57, NQ 03/71, kế hoạch của tỉnh) / "
                                     "reference mandate sets.")
 def command() -> None:
     pass
 
 
-@command.command(name="import", help="Nhập một văn bản giao nhiệm vụ thành bộ tham chiếu / "
+@command.command(name="import", context_settings=HELP, help="Nhập một văn bản giao nhiệm vụ thành bộ tham chiếu / "
                                       "import a mandate document as a reference set.")
 @click.argument("doc", type=click.Path(dir_okay=True))
 @click.option("--id", "set_id", required=True, help="Mã bộ mới, ví dụ dongnai-92-2025 / new set id.")
@@ -66,7 +68,7 @@ def import_cmd(doc: str, set_id: str, title: str | None, output: str | None, lan
         click.echo(text, nl=False)
 
 
-@command.command(name="list", help="Liệt kê các bộ tham chiếu / list the reference sets.")
+@command.command(name="list", context_settings=HELP, help="Liệt kê các bộ tham chiếu / list the reference sets.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @LANG
 def list_cmd(fmt: str, lang: str) -> None:
@@ -84,7 +86,7 @@ def list_cmd(fmt: str, lang: str) -> None:
                    f"{r['title']}")
 
 
-@command.command(name="show", help="Xem một bộ tham chiếu / show one reference set.")
+@command.command(name="show", context_settings=HELP, help="Xem một bộ tham chiếu / show one reference set.")
 @click.argument("set_id")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @LANG
@@ -121,7 +123,7 @@ def show_cmd(set_id: str, fmt: str, lang: str) -> None:
             click.echo(f"  {m.id:22} {m.title}{flags}{conf}  — {', '.join(m.level)}")
 
 
-@click.command(name="explain", help="Bằng chứng cho một nhiệm vụ tham chiếu trong kế hoạch (--mandate), "
+@click.command(name="explain", context_settings=HELP, help="Bằng chứng cho một nhiệm vụ tham chiếu trong kế hoạch (--mandate), "
                                     "hoặc các nhiệm vụ tham chiếu một nhiệm vụ của kế hoạch thực hiện (--task) / "
                                     "evidence for one mandate in a plan, or the mandates one task carries out.")
 @click.argument("plan", type=click.Path(dir_okay=True))

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+HELP = {"help_option_names": ["-h", "--help"]}  # as every plancheck command
+
 from checker.errors import PlanError
 
 _LABELS = {
@@ -116,7 +118,7 @@ def rules_markdown() -> str:
     return "\n".join(out) + "\n"
 
 
-@click.command("rules")
+@click.command("rules", context_settings=HELP)
 @click.option("--explain", "explain", metavar="CODE", default=None,
               help="Giải thích một luật: căn cứ, ví dụ / explain one rule with its basis and examples.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
@@ -150,7 +152,7 @@ def rules_command(explain: str | None, fmt: str, lang: str) -> None:
     click.echo(f"\n{len(rules)} {L['count']}")
 
 
-@click.command("baseline")
+@click.command("baseline", context_settings=HELP)
 @click.argument("plans", nargs=-1, required=True, type=click.Path())
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Tệp baseline cần ghi / baseline file to write (default: stdout).")

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import click
 
+HELP = {"help_option_names": ["-h", "--help"]}  # as every plancheck command
 
-@click.command("serve")
+
+@click.command("serve", context_settings=HELP)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Địa chỉ lắng nghe (mặc định chỉ máy này) / address to bind (loopback by default).")
 @click.option("--port", default=8057, show_default=True, type=click.IntRange(0, 65535),

@@ -41,8 +41,9 @@ def near_mandates(task, ms, level: str, taken: set[str], k: int = 3) -> list[dic
     """The mandates of an imported set closest to one task that it does not link."""
     from checker.match import lexical as L
     from checker.match.links import pair_features
+    from checker.match.matcher import anchor_matrix
 
-    feats, mds = pair_features([task], ms, level)
+    feats, mds = pair_features([task], ms, level, anchor_matrix([task], ms))
     p = L.probability(feats)[0]
     order = [int(i) for i in (-p).argsort() if mds[int(i)].id not in taken][:k]
     return [{"mandate": mds[i].id, "title": mds[i].title, "score": round(100.0 * float(p[i]), 1)} for i in order]
@@ -52,10 +53,11 @@ def near_tasks(tasks, ms, mandate_id: str, level: str, k: int = 3) -> list[dict]
     """The plan's tasks closest to one mandate of an imported set, under the loose threshold."""
     from checker.match import lexical as L
     from checker.match.links import pair_features
+    from checker.match.matcher import anchor_matrix
 
     if not tasks:
         return []
-    feats, mds = pair_features(tasks, ms, level)
+    feats, mds = pair_features(tasks, ms, level, anchor_matrix(list(tasks), ms))
     mi = next(i for i, m in enumerate(mds) if m.id == mandate_id)
     p = L.probability(feats)[:, mi]
     out = []

@@ -26,6 +26,8 @@ contradict (each other, the catalogue) is :mod:`checker.cite.consistency`.
 """
 from __future__ import annotations
 
+import re
+
 from checker.cite.annotate import _annotate, _subjects
 from checker.cite.catalog import Catalog, catalog
 from checker.cite.patterns import ALIAS_RE, TAIL
@@ -74,4 +76,66 @@ def extract_citations(units: list[Unit], plan_header: Header | None = None,
     _annotate(cits, raws, units, plan_header)
     _resolve_by_relation(cits, cat)
     _subjects(cits, raws, by_unit)
-    return cits
+    _one_id_per_spelling(cits)
+    return _drop_not_cited(cits, units, plan_header)
+
+
+def _one_id_per_spelling(cits: list[Citation]) -> None:
+    """"10-CTr/TU" and "10-CTR/TU" are one document: ids that differ only in
+    letter case become the first one written."""
+    first: dict[str, str] = {}
+    for c in cits:
+        if c.doc_id:
+            c.doc_id = first.setdefault(c.doc_id.casefold(), c.doc_id)
+
+
+# a body named after the document it carries out: "Ban Chỉ đạo thực hiện Đề án 06"
+_IN_NAME = re.compile(r"(?i:ban chỉ đạo|tổ công tác|tổ giúp việc|hội đồng|ban quản lý)"
+                      r"(?:\s+(?i:thực hiện|triển khai|về))?(?:\s+(?i:các|của))?\s*$")
+_KEM_THEO = re.compile(r"(?i:kèm theo)\s*$")
+
+
+def _self_numbers(h: Header | None) -> set[str]:
+    """The plan's own numbers (its header's, and the decision's that issues it)."""
+    if h is None or h.kind in (None, "PHỤ LỤC"):
+        return set()
+    out = set()
+    if h.number and re.match(r"\d", h.number):
+        out.add(re.sub(r"\s+", "", h.number).casefold())
+    issued = (h.plan or {}).get("issued_by") or {}
+    if issued.get("number"):
+        out.add(issued["number"].casefold())
+    return out
+
+
+def _drop_not_cited(cits: list[Citation], units: list[Unit], h: Header | None) -> list[Citation]:
+    """Leave out what only looks like a citation: the plan's own annex caption
+    ("(Kèm theo Kế hoạch số 552/KH-UBND …)", a self-reference — neither a cited
+    document nor a date for the as-of bound) and a document number inside a
+    body's name ("Ban Chỉ đạo thực hiện Đề án 06 của xã")."""
+    own = _self_numbers(h)
+    by_index = {u.index: u for u in units}
+    drop: set[int] = set()
+    for c in cits:
+        u = by_index.get(c.unit)
+        before = u.norm[max(0, c.start - 60):c.start] if u is not None else ""
+        if own and c.number and c.number.casefold() in own and _KEM_THEO.search(before.rstrip(" (")):
+            drop.add(c.index)
+        elif c.number is None or (c.doc_type == "Đề án" and c.date is None):
+            if _IN_NAME.search(before):
+                drop.add(c.index)
+    if not drop:
+        return cits
+    changed = True
+    while changed:  # what sits inside a dropped citation's title goes with it
+        changed = False
+        for c in cits:
+            if c.parent in drop and c.index not in drop:
+                drop.add(c.index)
+                changed = True
+    keep = [c for c in cits if c.index not in drop]
+    new = {c.index: i for i, c in enumerate(keep)}
+    for c in keep:
+        c.index = new[c.index]
+        c.parent = new.get(c.parent) if c.parent is not None else None
+    return keep

@@ -21,7 +21,7 @@ TYPE_ABBR = {"NQ": "Nghị quyết", "NĐ": "Nghị định", "QĐ": "Quyết đ
 # number/symbol: 57-NQ/TW · 03/NQ-CP · 04/2025/NQ-CP · 20/2023/QH15 · 92/KHUBND · 57- NQ/TW
 _SEG = r"[A-ZĐ][A-Za-zĐđ&]*\d*"
 _NUM = (rf"(?P<num>\d{{1,5}})(?:\s*/\s*(?P<nyear>(?:19|20)\d{{2}}))?(?P<sp1>[ \t]*)(?P<sep>[-/])"
-        rf"(?P<sp2>[ \t]*)(?P<sym>{_SEG}(?:[-/]{_SEG})*)")
+        rf"(?P<sp2>[ \t]*)(?P<sym>{_SEG}(?:(?:[ \t]+(?=[-/][A-ZĐ]{{2}}))?[-/]{_SEG})*)")
 _NO = r"(?:(?i:số)\s*:?\s*)?"
 
 # no leading look-behind, so the engine can skip ahead fast
@@ -31,9 +31,9 @@ LAW_RE = re.compile(rf"(?<![\w])(?P<type>(?:Bộ )?Luật)(?P<lname>(?:\s+[^\s\d
 _DATE_NUM = r"(?P<d>\d{1,2})?\s*[/.-]\s*(?P<m>\d{1,2})?\s*[/.-]\s*(?P<y>(?:19|20)\d{2})(?!\d)"
 _DATE_WORDS = r"(?P<d>\d{1,2})?\s*(?i:tháng)\s*(?P<m>\d{1,2})?\s*(?i:năm)\s*(?P<y>(?:19|20)\d{2})(?!\d)"
 DATE_AFTER_RE = re.compile(
-    r"\s*,?\s*(?:(?i:được\s+)?(?i:ban hành\s+))?(?i:ngày)\s*(?:" + _DATE_NUM + "|"
+    r"\s*(?:,\s*)?(?:(?i:được\s+)?(?i:ban hành\s+))?(?i:ngày)\s*(?:" + _DATE_NUM + "|"
     + _DATE_WORDS.replace("?P<d>", "?P<d2>").replace("?P<m>", "?P<m2>").replace("?P<y>", "?P<y2>") + ")")
-DATE_BARE_RE = re.compile(r"\s*,?\s*\(?(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d{2})(?!\d)")
+DATE_BARE_RE = re.compile(r"\s*(?:,\s*)?\(?(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d{2})(?!\d)")
 YEAR_AFTER_RE = re.compile(r"\s*(?i:năm)\s+(?P<y>(?:19|20)\d{2})(?!\d)")
 
 _ISSUER_HEADS = [
@@ -45,15 +45,17 @@ _ISSUER_HEADS = [
     r"Văn phòng Chính phủ", r"Văn phòng Trung ương Đảng", r"Tỉnh ủy", r"Thành ủy", r"Huyện ủy",
     r"Đảng ủy(?: xã| phường)?",
     r"(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân)(?: (?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn))?",
+    # written in lower case ("của ủy ban nhân dân tỉnh Đồng Nai")
+    r"(?:ủy ban nhân dân|hội đồng nhân dân)(?: (?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn))",
     r"Bộ(?= [A-ZĐ])", r"Sở(?= [A-ZĐ])", r"Ban(?= [A-ZĐ])",
 ]
-ISSUER_RE = re.compile(r"\s*,?\s*(?i:của)\s+(?P<head>" + "|".join(_norm_words(h) for h in _ISSUER_HEADS) + r")")
+ISSUER_RE = re.compile(r"\s*(?:,\s*)?(?i:của)\s+(?P<head>" + "|".join(_norm_words(h) for h in _ISSUER_HEADS) + r")")
 _LONG_STOP = re.compile(r"(?i:triển khai|thực hiện|về\b|v/v|ban hành|phê duyệt|trên địa bàn|tại\b|nhằm|giai đoạn|năm \d)")
 _STOP_WORDS = {"về", "triển", "thực", "ban", "phê", "sửa", "hướng", "quy", "trên", "tại", "theo",
                "năm", "đến", "giai", "nhằm", "để", "và", "v/v", "việc", "(khóa", "khóa"}
 ALIAS_RE = re.compile(r"\(\s*(?i:sau đây\s+)?(?i:(?:được\s+)?(?:gọi|viết))\s+(?i:tắt\s+)?(?i:là)\s+(?P<alias>[^()]{2,120}?)\s*\)")
-_CONNECT_RE = re.compile(r"^\s*,?\s*(?i:về|thực hiện|triển khai|ban hành|sửa đổi|bổ sung|phê duyệt|cập nhật|hướng dẫn|quy định|v/v|để|nhằm|tổ chức thực hiện|cụ thể hóa)\b")
-_SIBLING_RE = re.compile(r"^\s*(?:,|và|;)?\s*(?:(?i:và)\s+)?(?:(?i:các)\s+)?$")
+_CONNECT_RE = re.compile(r"^\s*(?:,\s*)?(?i:về|thực hiện|triển khai|ban hành|sửa đổi|bổ sung|phê duyệt|cập nhật|hướng dẫn|quy định|v/v|để|nhằm|tổ chức thực hiện|cụ thể hóa)\b")
+_SIBLING_RE = re.compile(r"^\s*(?:(?:,|và|;)\s*)?(?:(?i:và)\s+)?(?:(?i:các)\s+)?$")
 _SEGMENT_SPLIT = re.compile(r";|\.\s+(?=[A-ZĐ])")
 _BASIS_START = re.compile(r"^[\s\-–•*+>#]*(?i:căn cứ)\b")
 _IMPL_START = re.compile(r"^[\s\-–•*+>#]*(?i:(?:về việc\s+|v/v\s+)?(?:tiếp tục\s+)?(?:triển khai\s+)?(?:thực hiện|triển khai))\b")
@@ -90,7 +92,7 @@ TAIL = 200  # characters of the next line read when a sentence runs on
 _OPEN_END = re.compile(r"[.;:!?)”\"]\s*$")
 
 
-_SUBJECT_START = re.compile(r"^\s*,?\s*(?i:về việc|v/v|về|triển khai|thực hiện|ban hành|phê duyệt|sửa đổi)\b")
+_SUBJECT_START = re.compile(r"^\s*(?:,\s*)?(?i:về việc|v/v|về|triển khai|thực hiện|ban hành|phê duyệt|sửa đổi)\b")
 
 
 _FIRST_SECTION = re.compile(r"^[\s#*]*(?:I\s*[.)/-]\s*)?(?i:mục đích|mục tiêu|sự cần thiết|đặc điểm|tình hình)")

@@ -210,6 +210,7 @@ def _catalog_id(cat: Catalog, c: Citation, year: int | None, places: set[str] | 
             return any_issuer[0].id
     if year is not None:
         if len(hits) == 1:
+            _date_differs(c, hits[0])
             return hits[0].id
         if not hits:
             # the plan may give a wrong date for a known national document
@@ -225,6 +226,16 @@ def _catalog_id(cat: Catalog, c: Citation, year: int | None, places: set[str] | 
     if len(hits) > 1:
         c.warnings.append("ambiguous")
     return None
+
+
+def _date_differs(c: Citation, doc) -> None:
+    """A known national document cited with a full date that is not its own
+    ("Nghị quyết số 71/NQ-CP ngày 01/5/2025": it is of 01/4/2025)."""
+    if not (c.date and c.date.complete and doc.date) or "catalog-date-differs" in c.warnings:
+        return
+    if doc.level in ("party-central", "national-assembly", "government", "prime-minister") \
+            and c.date.iso() != str(doc.date)[:10] and doc.fact_confidence("date") == "verified":
+        c.warnings.append("catalog-date-differs")
 
 
 def _place_ok(doc, c: Citation, places) -> bool:

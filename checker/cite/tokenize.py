@@ -42,8 +42,9 @@ def canonical_symbol(num: str, nyear: str | None, sep: str, sym: str, sp1: str =
                      sp2: str = "", cat: Catalog | None = None) -> tuple[str, list[str]]:
     """Canonical number/symbol and the warnings its written form earns."""
     warnings: list[str] = []
-    if sp1 or sp2:
+    if sp1 or sp2 or re.search(r"\s", sym):  # "71/NQ -CP": a space inside the symbol
         warnings.append("malformed-symbol")
+    sym = re.sub(r"\s+", "", sym)
     parts = re.split(r"([-/])", sym)
     fixed: list[str] = []
     for p in parts:

@@ -148,9 +148,9 @@ def parse_header(units: list[Unit]) -> Header:
                     h.number = f"{num}/{m.group('sym')}" if num else f"/{m.group('sym')}"
                 continue
             m = PLACE_DATE.match(s)
-            if m and h.date is None:
+            if m and h.date is None and h.date_invalid is None:
                 h.place = clean(m.group("place"))
-                h.date = PartialDate(int(m.group("y")), _int(m.group("m")), _int(m.group("d")))
+                h.date = _header_date(m, h)
                 h.line = u.loc.line
                 continue
             k = _kind_of(s)
@@ -167,7 +167,7 @@ def parse_header(units: list[Unit]) -> Header:
                         and len(s) < 50 and not re.search(r"\b(ban hành|như sau)\b", s, re.I):
                     issuer_parts.append(s)
     _issuer(h, issuer_parts)
-    if h.date is None:
+    if h.date is None and h.date_invalid is None:
         _annex_date(h, units[:15])
     if h.issuer is None:
         h.issuer = _infer_issuer(units, h.title)
@@ -187,12 +187,24 @@ def _issuer(h: Header, parts: list[str]) -> None:
         h.issuer = " ".join(parts)
 
 
+def _header_date(m: re.Match, h: Header) -> PartialDate | None:
+    """The header's date, or None when it cannot exist ("ngày 31 tháng 6 năm
+    2026"): the date as written is kept in ``h.date_invalid`` and rule CON013
+    reports it; the as-of date then comes from the citations or today."""
+    d = PartialDate(int(m.group("y")), _int(m.group("m")), _int(m.group("d")))
+    if d.valid:
+        return d
+    text = m.group(0)
+    h.date_invalid = text[max(text.lower().find("ngày"), 0):].strip()
+    return None
+
+
 def _annex_date(h: Header, top: list[Unit]) -> None:
     """An annex alone: "(Kèm theo Kế hoạch số /KH-UBND ngày /6/2026 của UBND xã)"."""
     for u in top:
         m = INLINE_DATE.search(u.norm)
         if m and "kèm theo" in u.norm.lower():
-            h.date = PartialDate(int(m.group("y")), _int(m.group("m")), _int(m.group("d")))
+            h.date = _header_date(m, h)
             h.line = u.loc.line
             if h.number is None:
                 mn = re.search(r"số\s*([0-9]*)\s*/\s*([A-ZĐ][A-ZĐ\-]+)", u.norm)
@@ -291,7 +303,7 @@ def _tail(units: list[Unit]) -> tuple[str | None, list[str], dict | None]:
     sig: dict = {}
     if start is not None:
         recipients = _recipients(units, start)
-        block = units[start:start + 16]
+        block = units[max(0, start - 2):start + 16]  # a signature table may open a row above
     else:
         block = [u for u in units[-40:]]
     _signature(block, sig)

@@ -101,7 +101,8 @@ def make_doc(words: list[str]):
     spacy()
     from spacy.tokens import Doc
 
-    return Doc(vocab(), words=list(words) or [""])
+    # an empty Doc for no words (spaCy refuses the empty string as a token)
+    return Doc(vocab(), words=[w for w in words if w])
 
 
 @dataclass
@@ -188,7 +189,7 @@ def _split_units(s: str) -> list[str]:
     out: list[str] = []
     pos = 0
     last_sep = " "  # the separator before the current piece
-    for m in list(re.finditer(r"\s*[,;]\s*|\s+và\s+(?=\S)", s)) + [None]:
+    for m in list(re.finditer(r"[,;]\s*|(?<!\s)\s+(?:[,;]\s*|và\s+(?=\S))", s)) + [None]:
         piece = s[pos:m.start()] if m else s[pos:]
         sep = m.group(0) if m else ""
         p = _clean_unit(piece)

@@ -53,6 +53,20 @@ def expand(pattern: str, tokens: dict[str, dict[str, Any]]) -> list[list[dict[st
 class PhraseSet:
     matcher: Any
     labels: tuple[str, ...]
+    # the literal words each pattern needs (all of them, as a set), minimal
+    # sets only; None when some pattern needs no literal word.  A text that
+    # holds every word of none of them cannot match: the matcher is not run.
+    needs: tuple[frozenset[str], ...] | None = None
+
+
+def _needs(patterns: list[list[dict[str, Any]]]) -> tuple[frozenset[str], ...] | None:
+    sets = set()
+    for pat in patterns:
+        words = frozenset(t["ORTH"] for t in pat if set(t) == {"ORTH"} and isinstance(t["ORTH"], str))
+        if not words:
+            return None
+        sets.add(words)
+    return tuple(sorted((a for a in sets if not any(b < a for b in sets)), key=lambda x: (len(x), sorted(x))))
 
 
 @lru_cache(maxsize=None)
@@ -69,9 +83,12 @@ def phrase_set(name: str = "task-phrases") -> PhraseSet:
                      Loader=_Loader)
     m = Matcher(vocab(), validate=True)
     tokens = data.get("tokens") or {}
+    every: list[list[dict[str, Any]]] = []
     for label, patterns in data["labels"].items():
-        m.add(label, [p for pat in patterns for p in expand(pat, tokens)])
-    return PhraseSet(matcher=m, labels=tuple(data["labels"]))
+        expanded = [p for pat in patterns for p in expand(pat, tokens)]
+        every.extend(expanded)
+        m.add(label, expanded)
+    return PhraseSet(matcher=m, labels=tuple(data["labels"]), needs=_needs(every))
 
 
 def _words(text: str) -> tuple[list[str], list[tuple[int, int]]]:
@@ -84,18 +101,28 @@ def _words(text: str) -> tuple[list[str], list[tuple[int, int]]]:
 
 def find_all(text: str, name: str = "task-phrases") -> list[tuple[str, int, int]]:
     """(label, start offset, end offset) of every match in ``text``."""
+    return list(_find_all(text, name))
+
+
+@lru_cache(maxsize=1024)
+def _find_all(text: str, name: str) -> tuple[tuple[str, int, int], ...]:
+    # memoised: a task's text is asked for its deadline and for its product
+    ps = phrase_set(name)
+    if ps.needs is not None:
+        have = {w.lower() for w in _TOKEN.findall(text)}  # the words of _words, without offsets
+        if not any(need <= have for need in ps.needs):
+            return ()
+    words, spans = _words(text)
+    if not words:
+        return ()
     from checker.libs import spacy
 
     spacy()
     from spacy.tokens import Doc
 
-    words, spans = _words(text)
-    if not words:
-        return []
-    ps = phrase_set(name)
     doc = Doc(ps.matcher.vocab, words=words)
     strings = ps.matcher.vocab.strings
-    return [(strings[mid], spans[s][0], spans[e - 1][1]) for mid, s, e in ps.matcher(doc)]
+    return tuple((strings[mid], spans[s][0], spans[e - 1][1]) for mid, s, e in ps.matcher(doc))
 
 
 def find(text: str, label: str, name: str = "task-phrases") -> tuple[int, int] | None:

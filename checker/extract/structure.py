@@ -119,7 +119,8 @@ def build_sections(units: list[Unit], items: list[Item]) -> list[Section]:
         )
         if it.kind == "letter" and not has_children and (len(it.ntext) > 80 or _is_sentence(it.ntext, 40)):
             continue  # a lettered task, not a heading
-        if it.kind == "arabic" and not has_children and (len(it.ntext) > 160 or _is_sentence(it.ntext)):
+        if it.kind == "arabic" and not has_children and (len(it.ntext) > 160 or (_is_sentence(it.ntext)
+                                                                     and ":" not in it.ntext[:90])):
             continue  # a numbered task ("1. Triển khai hệ thống … ký số."), not a heading
         while stack and stack[-1][0] >= it.rank:
             stack.pop()

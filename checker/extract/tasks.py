@@ -267,6 +267,9 @@ def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
                 continue
             lead, request = _org_lead(sec.title) if sec.level > 1 else (None, False)
             l2, partners = roles_in(ntext, text)
+            head, colon, _ = text.partition(":")
+            if not lead and colon and len(head) < 90 and not _REQUEST.fullmatch(head):
+                lead, request = _org_lead(head)  # "1. Phòng Kinh tế: chủ trì …"
             asked = _request_body(text)
             if asked and not lead:
                 lead, request = asked, True
@@ -320,7 +323,7 @@ def extract_statements(units: list[Unit], items: list[Item], sections: list[Sect
 
 
 _YEAR = re.compile(r"(?:nam|den|cuoi nam)\s+(20\d\d)")
-_TARGET_NUM = re.compile(r"(?P<cmp>≥|>=|≤|<=|>|<|tối thiểu|ít nhất|trên|dưới|đạt)?\s*(?P<val>\d+(?:[.,]\d+)?)\s*(?P<pct>%)?")
+_TARGET_NUM = re.compile(r"(?:(?P<cmp>≥|>=|≤|<=|>|<|tối thiểu|ít nhất|trên|dưới|đạt)\s*)?(?P<val>\d+(?:[.,]\d+)?)\s*(?P<pct>%)?")
 
 
 def parse_target(target: str) -> tuple[float | None, str | None]:
@@ -377,7 +380,7 @@ def extract_indicators(units: list[Unit], items: list[Item], sections: list[Sect
         sec = section_at(sections, it.unit)
         if sec is None or sec.role != "objectives" or it.kind == "para" and len(it.text) > 400:
             continue
-        tm = re.search(r"(?:(?:tối thiểu|ít nhất|trên|đạt)\s+)?\d+(?:[.,]\d+)?\s*%|(?:tối thiểu|ít nhất)\s+\d+", it.ntext)
+        tm = re.search(r"(?:(?:tối thiểu|ít nhất|trên|đạt)\s+|(?<!\d))\d+(?:[.,]\d+)?\s*%|(?:tối thiểu|ít nhất)\s+\d+", it.ntext)
         if not tm:
             continue
         val, cmp = parse_target(it.ntext[tm.start():tm.end()])

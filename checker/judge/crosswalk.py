@@ -61,11 +61,11 @@ def parse(text: str) -> dict[str, Duty]:
 
 @lru_cache(maxsize=1)
 def crosswalk() -> dict[str, Duty]:
-    """The installed crosswalk, parsed and checked once (then kept in the
-    on-disk data cache, keyed by the file's and the schema's text)."""
     text = resources.read_text("reference", "crosswalk.yaml")
-    schema = resources.read_text("reference", "crosswalk.schema.json")
-    return resources.cached("crosswalk", [text, schema], lambda: parse(text))
+    # parsed and checked once per content (on-disk cache, checker.resources.cached)
+    return resources.cached(
+        "crosswalk", lambda: [yaml.__version__, text, resources.read_text("reference", "crosswalk.schema.json")],
+        lambda: parse(text), requires=("jsonschema",))
 
 
 def duty_of(mandate_id: str) -> Duty | None:

@@ -51,6 +51,6 @@ def evaluate(result: CheckResult, rules: list | None = None, config: Any = None,
     findings = _dedupe(findings)
     _baseline.assign_fingerprints(findings, result.plan)
     if config is not None:
-        config.apply(findings, ctx.as_of)
+        config.apply(findings, ctx.as_of, lang=lang)
     findings.sort(key=lambda f: (f.line is None, f.line or 0, f.start or 0, f.rule))
     return findings

@@ -23,7 +23,7 @@ def fill(template: str, values: dict[str, Any]) -> str:
     except (ValueError, IndexError):
         return template
     out = re.sub(r"[ \t]{2,}", " ", out)
-    return re.sub(r"\s+([.,;)])", r"\1", out).strip()
+    return re.sub(r"(?<!\s)\s+([.,;)])", r"\1", out).strip()
 
 
 # ---------------------------------------------------------------- findings

@@ -242,8 +242,8 @@ def read_pack(name: str) -> str:
 def parse_pack(text: str, name: str, kinds: set[str] | None = None) -> list[Rule]:
     """The rules of one pack's YAML text, checked against the schema."""
     # parsed and checked once per content (on-disk cache, checker.resources.cached)
-    data = resources.cached("rule-pack", [yaml.__version__, name, text, _schema_text()],
-                            lambda: _parse_checked(text, name))
+    data = resources.cached("rule-pack", lambda: [yaml.__version__, name, text, _schema_text()],
+                            lambda: _parse_checked(text, name), requires=("jsonschema",))
     return [_build_rule(raw, name, kinds, f"$.rules[{i}]") for i, raw in enumerate(data["rules"])]
 
 

@@ -115,8 +115,9 @@ def _read_set_yaml(set_id: str) -> tuple[dict[str, Any], str]:
                        f"Unknown reference set '{set_id}'. Available: {have}")
         text, origin = read_text("reference", f"{set_id}.yaml"), f"reference/{set_id}.yaml"
     # parsed and checked once per content (on-disk cache, checker.resources.cached)
-    return cached("mandate-set", [yaml.__version__, origin, text, read_text("reference", "mandate-set.schema.json")],
-                  lambda: _parse_set(text, origin))
+    return cached("mandate-set", lambda: [yaml.__version__, origin, text,
+                                          read_text("reference", "mandate-set.schema.json")],
+                  lambda: _parse_set(text, origin), requires=("jsonschema",))
 
 
 def _parse_set(text: str, origin: str) -> tuple[dict[str, Any], str]:

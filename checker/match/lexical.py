@@ -24,7 +24,10 @@ A pair (task, mandate) is described by a few numbers (:data:`FEATURES`):
   with the mandate's head: the first clause, before a purpose ("nhằm",
   "để", "theo hướng" …) or a list, which says what is to be done;
 * ``group``  — 1 when the task's section and the mandate's group are about
-  the same NQ 57 group, 0 when they are about different ones, 0.5 unknown.
+  the same NQ 57 group, 0 when they are about different ones, 0.5 unknown;
+* ``anchor`` — extra evidence from the hand-written sets: the keyword
+  matcher's score (0..1) of the task against the curated mandate that reads
+  most like this one (:func:`checker.match.links.crosswalk`), 0 when none does.
 
 A logistic model of these (weights fitted by cross-validation in
 bench/calibrate_match.py, kept in :data:`WEIGHTS`) gives the link score.
@@ -39,17 +42,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-FEATURES = ("cos", "obj", "act", "fuzz", "rank_t", "rank_m", "level", "head_m", "head_t", "group")
+FEATURES = ("cos", "obj", "act", "fuzz", "rank_t", "rank_m", "level", "head_m", "head_t", "group", "anchor")
 
 # Fitted by bench/calibrate_match.py on tests/data/match_pairs/ (seeds 000/004 never used);
 # its cross-validated precision and recall are in README.md.
 # <fitted>
 # link model (probability of an exact or close link) and the strength thresholds
-WEIGHTS = {"bias": -10.935, "cos": 2.721, "obj": 1.744, "act": 0.135, "fuzz": 2.358, "rank_t": 3.705,
-           "rank_m": 1.447, "level": 1.737, "head_m": 1.838, "head_t": 1.966, "group": 1.728}
-EXACT = 0.560
-CLOSE = 0.300
-LOOSE = 0.120
+WEIGHTS = {"bias": -10.094, "cos": 1.267, "obj": 0.510, "act": -0.059, "fuzz": 1.875, "rank_t": 3.022,
+           "rank_m": 1.949, "level": 1.033, "head_m": 0.721, "head_t": 2.146, "group": 1.626, "anchor": 3.458}
+EXACT = 0.805
+CLOSE = 0.275
+LOOSE = 0.060
 # </fitted>
 MAX_LINKS_PER_TASK = 3
 SHORT = 200  # characters of the strings rapidfuzz compares
@@ -143,6 +146,15 @@ def head(folded: str) -> str:
     return " ".join(h.split()[:HEAD_WORDS])
 
 
+@lru_cache(maxsize=8192)
+def analysed(text: str):
+    """(terms, object terms, actions, head terms, short string) of a text, cached:
+    a plan checked again, or a paragraph that plans share, is analysed once."""
+    f = _prepared(text)
+    a, o, ac = analyse(text, f)
+    return tuple(a), tuple(o), ac, tuple(analyse(text, head(f))[0]), short_string(text, f)
+
+
 def short_string(text: str, folded: str | None = None) -> str:
     f = folded if folded is not None else _prepared(text)
     return " ".join(_WORD.findall(f))[:SHORT]
@@ -212,31 +224,36 @@ def _dense(rows: list[dict[int, int]], width: int):
 
 
 def _matrix(base, idf):
-    """Rows of ``base`` weighted by ``idf`` (its first columns) and normalised."""
+    """(base, idf of its columns, 1 / row norms under that idf): what cosines need,
+    without building the weighted matrix."""
     import numpy as np
 
-    m = base * idf[None, : base.shape[1]]
-    norms = np.sqrt((m * m).sum(axis=1, keepdims=True))
+    w = idf[: base.shape[1]]
+    norms = np.sqrt((base * base) @ (w * w))
     norms[norms == 0] = 1.0
-    return m / norms
+    return base, w, (1.0 / norms).astype(np.float32)
 
 
 def _cosines(rows: list[dict[int, int]], mand, idf):
-    """Cosine of each task row with every (normalised) mandate row, one small
-    product per task over the task's own terms: no large matrix product, so no
-    BLAS threads (which stall on a loaded machine)."""
+    """Cosine of each task row with every mandate row, one small product per
+    task over the task's own terms: no large matrix product, so no BLAS
+    threads (which stall on a loaded machine)."""
     import numpy as np
 
-    out = np.zeros((len(rows), mand.shape[0]), dtype=np.float32)
+    base, w_m, inv = mand
+    out = np.zeros((len(rows), base.shape[0]), dtype=np.float32)
+    width = base.shape[1]
     for i, c in enumerate(rows):
         if not c:
             continue
         cols = np.fromiter(c.keys(), dtype=np.int64, count=len(c))
-        w = np.fromiter((1.0 + math.log(n) for n in c.values()), dtype=np.float32, count=len(c)) * idf[cols]
+        w = np.fromiter(c.values(), dtype=np.float32, count=len(c))
+        w = (1.0 + np.log(w)) * idf[cols]
         nrm = float(np.sqrt((w * w).sum()))
-        inside = cols < mand.shape[1]  # terms no mandate holds only lengthen the task
+        inside = cols < width  # terms no mandate holds only lengthen the task
         if nrm and inside.any():
-            out[i] = (mand[:, cols[inside]] * (w[inside] / nrm)).sum(axis=1)
+            ci = cols[inside]
+            out[i] = (base[:, ci] @ (w[inside] * w_m[ci])) * inv / nrm
     return out
 
 
@@ -246,7 +263,7 @@ FUZZ_TOP = 10  # mandates per task rescored with rapidfuzz (the best by cosine)
 
 def features(index: SetIndex, task_texts: Sequence[str], applicable: Sequence[bool] | None = None,
              task_groups: Sequence[str | None] | None = None,
-             mandate_groups: Sequence[str | None] | None = None):
+             mandate_groups: Sequence[str | None] | None = None, anchor=None):
     """Feature array (tasks × mandates × len(FEATURES)) of every pair."""
     import numpy as np
     from rapidfuzz import fuzz
@@ -258,13 +275,12 @@ def features(index: SetIndex, task_texts: Sequence[str], applicable: Sequence[bo
     vocab = dict(index.vocab)
     t_terms, t_obj, t_act, t_short, t_head = [], [], [], [], []
     for tx in task_texts:
-        f = _prepared(tx)
-        a, o, ac = analyse(tx, f)
-        t_head.append(_counts(analyse(tx, head(f))[0], vocab, True))
+        a, o, ac, h, sh = analysed(tx)
+        t_head.append(_counts(h, vocab, True))
         t_terms.append(_counts(a, vocab, True))
         t_obj.append(_counts(o, vocab, True))
         t_act.append(ac)
-        t_short.append(short_string(tx, f))
+        t_short.append(sh)
     width = len(vocab)
     df = np.zeros(width, dtype=np.float32)
     df[: len(index.df)] = index.df
@@ -316,6 +332,8 @@ def features(index: SetIndex, task_texts: Sequence[str], applicable: Sequence[bo
         mg = np.array([g or "" for g in mandate_groups], dtype=object)
         known = (tg[:, None] != "") & (mg[None, :] != "")
         out[..., 9] = np.where(known, (tg[:, None] == mg[None, :]).astype(np.float32), 0.5)
+    if anchor is not None:
+        out[..., 10] = anchor
     return out
 
 
@@ -324,7 +342,8 @@ def probability(feats, weights: dict[str, float] | None = None):
     import numpy as np
 
     w = weights or WEIGHTS
-    z = w.get("bias", 0.0) + sum(w.get(f, 0.0) * feats[..., k] for k, f in enumerate(FEATURES))
+    vec = np.array([w.get(f, 0.0) for f in FEATURES], dtype=np.float32)
+    z = w.get("bias", 0.0) + np.einsum("ijk,k->ij", feats, vec)  # einsum: no BLAS threads
     p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
     # links go only to the mandates the plan is asked to carry out
     return p * (feats[..., FEATURES.index("level")] > 0)

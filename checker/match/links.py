@@ -50,14 +50,48 @@ def set_index(ms):
     return _index(ms.source_file or ms.id, tuple(m.id for m in ms.mandates), texts)
 
 
-def pair_features(tasks: Sequence[Task], ms, level: str | None):
-    """Features of every task × mandate pair of one set, and its mandates."""
+def pair_features(tasks: Sequence[Task], ms, level: str | None, anchor=None):
+    """Features of every task × mandate pair of one set, and its mandates.
+    ``anchor``: the keyword evidence of the hand-written sets (tasks × mandates,
+    0..1), see :func:`crosswalk` and ``checker.match.matcher.anchor_matrix``."""
     from checker.match.lexical import features
 
     idx = set_index(ms)
     appl = [level is None or level in m.level for m in ms.mandates]
     return features(idx, [t.text for t in tasks], appl, [_nq57(t.section_title) for t in tasks],
-                    _mandate_groups(ms)), ms.mandates
+                    _mandate_groups(ms), anchor), ms.mandates
+
+
+CROSSWALK_MIN = 0.3  # cosine from which an imported mandate reads like a curated one
+
+
+def curated_sets() -> tuple[str, ...]:
+    """The installed hand-written sets with their own mandates (not inherited copies)."""
+    from checker.mandates.load import available_sets, load_set
+
+    return tuple(s for s in available_sets() if is_curated(load_set(s)) and not load_set(s).inherits)
+
+
+@lru_cache(maxsize=32)
+def _crosswalk(key: str, texts: tuple[str, ...], curated: tuple[str, ...]) -> tuple:
+    from checker.mandates.load import load_set
+    from checker.match.lexical import build_index, features
+
+    cur = [m for sid in curated for m in load_set(sid).mandates]
+    if not cur or not texts:
+        return tuple(None for _ in texts)
+    idx = build_index([m.id for m in cur], [f"{m.title}. {m.description}. {', '.join(m.keywords + m.synonyms)}"
+                                            for m in cur])
+    cos = features(idx, list(texts))[..., 0]
+    best = cos.argmax(axis=1)
+    return tuple(cur[int(j)].id if cos[i, j] >= CROSSWALK_MIN else None for i, j in enumerate(best))
+
+
+def crosswalk(ms) -> tuple:
+    """For each mandate of an imported set, the id of the hand-written mandate
+    (nq57, nq03) that reads most like it, or None: its curated keywords and
+    synonyms then count as extra evidence for it (the ``anchor`` feature)."""
+    return _crosswalk(ms.source_file or ms.id, tuple(mandate_text(m) for m in ms.mandates), curated_sets())
 
 
 @lru_cache(maxsize=1024)
@@ -73,37 +107,54 @@ def _mandate_groups(ms) -> list[str | None]:
     return [g.get(m.group) for m in ms.mandates]
 
 
+@lru_cache(maxsize=4096)
+def _words(text: str):
+    """(text, [(folded word, start, end)], [punctuation between word k and k+1?]) of a mandate."""
+    import unicodedata
+
+    from checker.normalize import fold
+
+    n = unicodedata.normalize("NFC", text)
+    words = [(fold(m.group(0)), m.start(), m.end()) for m in re.finditer(r"\w+", n)]
+    gaps = [bool(re.search(r"[,;:.()“”\"]", n[words[k][2]:words[k + 1][1]])) for k in range(len(words) - 1)]
+    return n, words, gaps
+
+
+@lru_cache(maxsize=4096)
+def _terms(text: str) -> frozenset[str]:
+    from checker.match.lexical import analyse
+
+    return frozenset(analyse(text)[0])
+
+
 def _evidence_terms(task_text: str, mandate_text_: str, limit: int = 6) -> list[str]:
     """The phrases a task shares with a mandate, as the mandate writes them:
     maximal runs of the mandate's words whose syllable pairs the task has too
-    (longest first), or its rarer shared single words when there is no run."""
-    from checker.match.lexical import FUNCTION_WORDS, analyse
-    from checker.normalize import fold, norm
+    (longest first)."""
+    from checker.match.lexical import FUNCTION_WORDS
 
-    a, _, _ = analyse(task_text)
-    shared = set(a)
-    n = norm(mandate_text_)
-    words = [(fold(m.group(0)), m.start(), m.end()) for m in re.finditer(r"\w+", n)]
+    shared = _terms(task_text)
+    n, words, gaps = _words(mandate_text_)
     runs: list[tuple[int, int]] = []
     i = 0
     while i < len(words) - 1:
         j = i
-        while j + 1 < len(words) and f"{words[j][0]}_{words[j + 1][0]}" in shared \
-                and not re.search(r"[,;:.()“”\"]", n[words[j][2]:words[j + 1][1]]):
+        while j + 1 < len(words) and not gaps[j] and f"{words[j][0]}_{words[j + 1][0]}" in shared:
             j += 1
         if j > i:
-            while i < j and words[i][0] in FUNCTION_WORDS:
-                i += 1
-            while j > i and words[j][0] in FUNCTION_WORDS:
-                j -= 1
-            if j > i:
-                runs.append((i, j))
+            a, b = i, j
+            while a < b and words[a][0] in FUNCTION_WORDS:
+                a += 1
+            while b > a and words[b][0] in FUNCTION_WORDS:
+                b -= 1
+            if b > a:
+                runs.append((a, b))
             i = j + 1
         else:
             i += 1
     out: list[str] = []
-    for i, j in sorted(runs, key=lambda r: (-(r[1] - r[0]), r[0])):
-        ph = n[words[i][1]:words[j][2]].lower()
+    for a, b in sorted(runs, key=lambda r: (-(r[1] - r[0]), r[0])):
+        ph = n[words[a][1]:words[b][2]].lower()
         if ph not in out:
             out.append(ph)
         if len(out) >= limit:
@@ -111,7 +162,7 @@ def _evidence_terms(task_text: str, mandate_text_: str, limit: int = 6) -> list[
     return out
 
 
-def lexical_links(tasks: Sequence[Task], ms, level: str | None) -> list[Link]:
+def lexical_links(tasks: Sequence[Task], ms, level: str | None, anchor=None) -> list[Link]:
     """Links from the plan's tasks to an imported set's mandates."""
     import numpy as np
 
@@ -119,7 +170,7 @@ def lexical_links(tasks: Sequence[Task], ms, level: str | None) -> list[Link]:
 
     if not tasks or not ms.mandates:
         return []
-    feats, mds = pair_features(tasks, ms, level)
+    feats, mds = pair_features(tasks, ms, level, anchor)
     prob = L.probability(feats)
     # a task off the set's topic, in a plan mostly off it, weighs half (as in the keyword matcher)
     on = [_on_topic(t, ms) for t in tasks]
@@ -261,14 +312,14 @@ def group_rows(set_objs, statuses: list[MandateStatus]) -> list[dict[str, Any]]:
 
 
 def mention_from_links(statements: Sequence[Task], ms, level: str | None,
-                       statuses: list[MandateStatus]) -> None:
+                       statuses: list[MandateStatus], anchor=None) -> None:
     """A missing mandate of an imported set that the purpose/objectives carry
     out (an exact or close link from one of them) gets it in ``mentions``."""
     by = {st.mandate.id: st for st in statuses if st.status == "missing"}
     if not by:
         return
     text_of = {t.id: t for t in statements}
-    for lk in lexical_links(statements, ms, level):
+    for lk in lexical_links(statements, ms, level, anchor):
         st = by.get(lk.mandate)
         if st is None or lk.strength == "loose" or st.mentions:
             continue

@@ -104,10 +104,10 @@ def mkey(phrase: str) -> str:
 
 
 def _prepare_task(t: Task, topic_matcher, matcher=None) -> _Prepared:
-    from checker.extract.nlp import make_doc, syllables, vocab
+    from checker.extract.nlp import make_doc, vocab
 
     n = _quick_norm(t.text)
-    words = _content(syllables(expand_abbreviations(n, normalised=True)))
+    words = _content(_syllables(expand_abbreviations(n, normalised=True)))
     sq = " ".join(words)
     sec = _section_key(t.section_title or "")
     doc = make_doc(words)
@@ -118,6 +118,20 @@ def _prepare_task(t: Task, topic_matcher, matcher=None) -> _Prepared:
         strings = vocab().strings
         prep.hits = [(strings[mid], a, b) for mid, a, b in matcher.matcher(doc)]
     return prep
+
+
+_MARKS = re.compile(r"[\u0300-\u036f]")
+_SYL = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _syllables(text: str) -> list[str]:
+    """Folded syllables, as checker.extract.nlp.syllables gives them, faster: the
+    marks are dropped with one regex (no offsets are needed here)."""
+    import unicodedata
+
+    f = _MARKS.sub("", unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d")))
+    f = unicodedata.normalize("NFC", f).lower()
+    return _SYL.findall(f)
 
 
 _SEC_TOPIC: dict[tuple[str, int], bool] = {}
@@ -258,7 +272,11 @@ def score_pairs(tasks: list[Task], set_ids: Iterable[str], level: str | None = N
         for mi, hs in per.items():
             strong = _drop_contained([(k, s, e) for k, s, e, st in hs if st])
             weak_all = [(k, s, e) for k, s, e, st in hs if not st]
-            weak = [h for h in weak_all if not any(h[1] < x[2] and x[1] < h[2] for x in strong)]
+            if strong and weak_all:  # weak hits overlapping a strong one do not count twice
+                inside = {i for x in strong for i in range(x[1], x[2])}
+                weak = [h for h in weak_all if not any(i in inside for i in range(h[1], h[2]))]
+            else:
+                weak = weak_all
             hits_by[(ti, mi)] = ([(h[0], PURPOSE_FACTOR if h[1] >= p_start else 1.0) for h in strong],
                                  sorted({h[0] for h in weak}))
     # wording: cheap vectorised pass, then rescoring of candidates
@@ -365,11 +383,11 @@ def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
     for s in set_objs:
         if LK.is_curated(s):
             continue
-        lks = LK.lexical_links(all_tasks, s, level)
+        lks = LK.lexical_links(all_tasks, s, level, anchor_matrix(all_tasks, s))
         links += lks
         per_set[s.id] = LK.statuses_from_links(s, lks, all_tasks, level, waiver, MAX_EVIDENCE)
         if statements:
-            LK.mention_from_links(statements, s, level, per_set[s.id])
+            LK.mention_from_links(statements, s, level, per_set[s.id], anchor_matrix(statements, s))
     statuses = [st for s in set_objs for st in per_set.get(s.id, [])]
     linked = {lk.task for lk in links}
     unmatched = [{"id": t.id, "line": t.loc.line if t.loc else None, "location": t.loc.human if t.loc else None,
@@ -377,6 +395,30 @@ def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
                  for t in tasks if t.source != "indicator" and t.id not in linked]
     return Coverage(groups=LK.group_rows(set_objs, statuses), mandates=statuses, unmatched_tasks=unmatched,
                     links=sorted(links, key=lambda x: (x.line or 0, x.task, -x.score)))
+
+
+def anchor_matrix(tasks: list[Task], ms):
+    """Keyword evidence of the hand-written sets for an imported set (tasks ×
+    mandates, 0..1): this matcher's score of each task against the curated
+    mandate each imported one reads like (:func:`checker.match.links.crosswalk`)."""
+    import numpy as np
+
+    from checker.match import links as LK
+
+    cw = LK.crosswalk(ms)
+    out = np.zeros((len(tasks), len(ms.mandates)), dtype=np.float32)
+    if not tasks or not any(cw):
+        return out
+    mds, _, pairs = score_pairs(tasks, LK.curated_sets(), None)
+    pos = {md.mandate.id: i for i, md in enumerate(mds)}
+    cols: dict[int, list[int]] = {}
+    for mi, c in enumerate(cw):
+        if c is not None and c in pos:
+            cols.setdefault(pos[c], []).append(mi)
+    for (ti, j), pr in pairs.items():
+        for mi in cols.get(j, ()):
+            out[ti, mi] = pr.score / 100.0
+    return out
 
 
 def _curated_statuses(mds, preps, pairs, level, waiver) -> list[MandateStatus]:

@@ -36,7 +36,7 @@ from checker.model import Location, Unit
 from checker.read.result import ReadResult
 
 MARGIN = 0.08  # top/bottom share of the page where running headers live
-_PAGE_NO = re.compile(r"^\s*(?:-\s*)?(?:trang|page)?\s*\d{1,4}\s*(?:/\s*\d{1,4})?(?:\s*-)?\s*$",
+_PAGE_NO = re.compile(r"^\s*(?:-\s*)?(?:(?:trang|page)\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?\s*$",
                       re.I)
 
 
@@ -68,7 +68,7 @@ def _scanned() -> PlanError:
     )
 
 
-def _check_open(data: bytes) -> None:
+def _check_open(data: bytes, budget=None) -> None:
     """Refuse truncated and password-protected files before layout analysis."""
     tail = data[-2048:].rstrip(b"\x00\r\n\t \x0c")
     if b"%%EOF" not in tail[-1100:]:
@@ -87,7 +87,10 @@ def _check_open(data: bytes) -> None:
                 raise _encrypted() from e
             if not ok:
                 raise _encrypted()
-        _ = len(reader.pages)
+        n_pages = len(reader.pages)
+        if budget is not None:
+            from checker.read.budget import check_pages
+            check_pages(n_pages, budget.limits)
     except PlanError:
         raise
     except PdfReadError as e:
@@ -162,9 +165,13 @@ def _columns(line) -> str | None:
     return "".join(out) if split else None
 
 
-def read_pdf(data: bytes) -> ReadResult:
-    """Read a PDF (bytes) into located line and row units; see module notes."""
-    _check_open(data)
+def read_pdf(data: bytes, budget=None) -> ReadResult:
+    """Read a PDF (bytes) into located line and row units; see module notes.
+    ``budget`` (:class:`checker.read.budget.Budget`) bounds pages and time."""
+    from checker.read.budget import Budget, check_pages
+
+    budget = budget or Budget()
+    _check_open(data, budget)
     try:
         import pdfplumber
         from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -177,7 +184,9 @@ def read_pdf(data: bytes) -> ReadResult:
     any_chars = False
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            check_pages(len(pdf.pages), budget.limits)
             for page in pdf.pages:
+                budget.check_time("PDF")
                 if page.chars:
                     any_chars = True
                 else:

@@ -148,11 +148,16 @@ def is_encrypted_ole(data: bytes) -> bool:
 # --------------------------------------------------------------------------
 # readers
 
-def read_docx(data: bytes) -> ReadResult:
-    """Read a .docx (bytes) into units in document order; see module notes."""
+def read_docx(data: bytes, limits=None) -> ReadResult:
+    """Read a .docx (bytes) into units in document order; see module notes.
+    ``limits`` (:class:`checker.read.budget.Limits`) bounds each XML part."""
+    from checker.read.budget import LIMITS, check_docx_parts
+
     if is_encrypted_ole(data):
         raise _encrypted()
     check_zip(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        check_docx_parts(zf.infolist(), limits or LIMITS)
     try:
         import docx  # python-docx
         doc = docx.Document(io.BytesIO(_as_document_package(data)))

@@ -5,6 +5,16 @@ from typing import Any
 
 from checker.model import CheckResult, Finding
 
+# Where the project lives; every documentation link in a report is built from
+# this one constant (SARIF ``informationUri`` and each rule's ``helpUri``).
+PROJECT_URL = "https://github.com/plancheck-vn/plancheck"
+RULES_DOC_URL = PROJECT_URL + "/blob/main/rules/README.md"
+
+
+def rule_doc_url(code: str) -> str:
+    """The rule's section in rules/README.md (its heading is the code)."""
+    return f"{RULES_DOC_URL}#{code.lower()}"
+
 
 CATEGORY_LABELS = {
     "outdated-reference": ("Văn bản đã hết hiệu lực hoặc được thay thế", "Outdated references"),

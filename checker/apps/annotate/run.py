@@ -46,6 +46,14 @@ class AnnotateReport:
         return sum(1 for p in self.placed if p.how == how)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    """The same file under another name: a hard link (same device and inode)."""
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
 def default_output(path: Path) -> Path:
     return path.with_name(path.stem + ".reviewed.docx")
 
@@ -59,7 +67,7 @@ def annotate(path: str | Path, output: str | Path | None = None, *,
 
     src = Path(path)
     out = Path(output) if output else default_output(src)
-    if out.resolve() == src.resolve():
+    if out.resolve() == src.resolve() or _same_file(out, src):
         raise PlanError("same-output",
                         "Tệp kết quả trùng với tệp kế hoạch gốc; hãy chọn tên khác (-o).",
                         "The output file is the original plan; choose another name (-o).")

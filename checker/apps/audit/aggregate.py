@@ -24,6 +24,7 @@ class Audit:
     jobs: int = 1
     cache_path: str | None = None
     data_version: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of run_audit
 
     # aggregates (filled by aggregate())
     groups: list[dict[str, Any]] = field(default_factory=list)
@@ -53,21 +54,28 @@ class Audit:
                 "cached": self.cached, "checked": self.checked,
                 "elapsed": round(self.elapsed, 3), "jobs": self.jobs}
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, matrices: bool = True) -> dict[str, Any]:
+        """Everything audit.json holds (``matrices=False``: the two per-plan
+        matrices left None, for :func:`~checker.apps.audit.outputs.write_json`
+        makes them row by row)."""
+        out = {
             "tool_version": __version__, "data_version": self.data_version,
             "generated": self.generated, "references": self.references, "as_of": self.as_of,
             "summary": self.summary(),
             "groups": self.groups, "mandates": self.mandates,
             "rows": self.rows, "ranking": self.ranking,
-            "group_matrix": [{"source": r["source"], "commune": r.get("commune"),
-                              "ratios": r.get("group_ratios", {})} for r in self.ok_rows],
-            "mandate_matrix": [{"source": r["source"], "commune": r.get("commune"),
-                                "cells": {m["id"]: {"status": m["status"], "score": m["score"]}
-                                          for m in r.get("mandates", [])}} for r in self.ok_rows],
+            "group_matrix": None, "mandate_matrix": None,
             "provincial_documents": self.provincial_documents,
             "stale_citations": self.stale_citations,
+            "timings": self.timings,
         }
+        if matrices:
+            out["group_matrix"] = [{"source": r["source"], "commune": r.get("commune"),
+                                    "ratios": r.get("group_ratios", {})} for r in self.ok_rows]
+            out["mandate_matrix"] = [{"source": r["source"], "commune": r.get("commune"),
+                                      "cells": {m["id"]: {"status": m["status"], "score": m["score"]}
+                                                for m in r.get("mandates", [])}} for r in self.ok_rows]
+        return out
 
 
 def group_key(g: dict[str, Any]) -> str:
@@ -161,6 +169,7 @@ def stale_citations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if d.get("doc_id"):
                 cited.setdefault(d["doc_id"], {}).setdefault(r["source"], r.get("commune"))
     chains: dict[tuple[str, dt.date], tuple[list, list]] = {}
+    unions: dict[tuple[str, ...], dict[str, str | None]] = {}
     out = []
     for r in rows:
         try:
@@ -186,17 +195,20 @@ def stale_citations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if not chain:
                 continue
             newer = [t for t, _ in chain]
+            citers = unions.get(tuple(newer))
+            if citers is None:  # the plans citing any newer document, once per chain
+                citers = {}
+                for t in newer:
+                    for src, commune in cited.get(t, {}).items():
+                        citers.setdefault(src, commune)
+                unions[tuple(newer)] = citers
+            count = len(citers) - (r["source"] in citers)
             others = []
-            seen = {r["source"]}
-            count = 0
-            for t in newer:
-                for src, commune in cited.get(t, {}).items():
-                    if src in seen:
-                        continue
-                    seen.add(src)
-                    count += 1
-                    if len(others) < OTHERS_SHOWN:
-                        others.append({"source": src, "commune": commune})
+            for src, commune in citers.items():
+                if len(others) >= OTHERS_SHOWN:
+                    break
+                if src != r["source"]:
+                    others.append({"source": src, "commune": commune})
             rel = chain[0][1]
             out.append({"source": r["source"], "commune": r.get("commune"), "cited": d.get("label"),
                         "doc_id": did, "line": d.get("line"), "location": d.get("location"),

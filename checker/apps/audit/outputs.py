@@ -122,21 +122,60 @@ def render_json(audit: Audit) -> str:
 
 
 def write_json(audit: Audit, path: Path) -> None:
-    """audit.json streamed to the file: json.dumps of 1,000 plans builds a
-    70 MB string from millions of pieces (peak ~800 MB); json.dump writes the
-    pieces as they come."""
+    """audit.json streamed to the file, one top-level field and one list
+    item at a time: the per-plan matrices are made row by row as they are
+    written, never held whole (at 3,321 plans they are ~100 MB of Python
+    objects).  The bytes are exactly those of ``json.dump(audit.to_dict(),
+    indent=1)``."""
     import json
 
+    def dumps(v: Any, depth: int) -> str:
+        text = json.dumps(v, **_JSON)
+        return text.replace("\n", "\n" + " " * depth) if depth else text
+
+    ok = audit.ok_rows
+    lazy = {
+        "group_matrix": lambda: ({"source": r["source"], "commune": r.get("commune"),
+                                  "ratios": r.get("group_ratios", {})} for r in ok),
+        "mandate_matrix": lambda: ({"source": r["source"], "commune": r.get("commune"),
+                                    "cells": {m["id"]: {"status": m["status"], "score": m["score"]}
+                                              for m in r.get("mandates", [])}} for r in ok),
+    }
+    head = audit.to_dict(matrices=False)
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(audit.to_dict(), fh, **_JSON)
-        fh.write("\n")
+        fh.write("{")
+        first = True
+        for key in head:
+            if key in lazy:
+                items: Iterable[Any] | None = lazy[key]()
+            elif key in ("rows",) or isinstance(head.get(key), list):
+                items = head[key]
+            else:
+                items = None
+            fh.write(("\n" if first else ",\n") + " " + json.dumps(key, ensure_ascii=False) + ": ")
+            first = False
+            if items is None:
+                fh.write(dumps(head[key], 1))
+                continue
+            n = 0
+            for item in items:
+                fh.write(("[\n  " if n == 0 else ",\n  ") + dumps(item, 2))
+                n += 1
+            fh.write("\n ]" if n else "[]")
+        fh.write("\n}\n")
+
 
 
 def audit_csv_rows(audit: Audit, lang: str = "vi") -> list[list[Any]]:
+    return list(iter_audit_csv(audit, lang))
+
+
+def iter_audit_csv(audit: Audit, lang: str = "vi") -> Iterable[list[Any]]:
+    """audit.csv line by line (written as made: CSVs stream)."""
     head = ["source", "commune", "date", "as_of", "as_of_basis", "coverage"]
     head += [g["key"] for g in audit.groups]
     head += list(CATEGORIES) + [f"severity_{s}" for s in SEVERITIES] + ["rank", "cached", "error_message"]
-    out = [head]
+    yield head
     for r in audit.rows:
         if r.get("ok"):
             gr = r.get("group_ratios", {})
@@ -152,26 +191,29 @@ def audit_csv_rows(audit: Audit, lang: str = "vi") -> list[list[Any]]:
             line = [r["source"], "", "", "", "", ""] + [""] * len(audit.groups)
             line += [""] * (len(CATEGORIES) + len(SEVERITIES))
             line += ["", int(bool(r.get("cached"))), err.get("en" if lang == "en" else "vi", "")]
-        out.append(line)
-    return out
+        yield line
 
 
 def matrix_csv_rows(audit: Audit) -> list[list[Any]]:
+    return list(iter_matrix_csv(audit))
+
+
+def iter_matrix_csv(audit: Audit) -> Iterable[list[Any]]:
+    """matrix.csv line by line."""
     head = ["source", "commune"]
     for m in audit.mandates:
         head += [m["id"], f"{m['id']}:score"]
-    out = [head]
+    yield head
     for r in audit.ok_rows:
         cells = {m["id"]: m for m in r.get("mandates", [])}
         line = [r["source"], r.get("commune")]
         for m in audit.mandates:
             c = cells.get(m["id"])
             line += [c["status"], c["score"]] if c else ["", ""]
-        out.append(line)
-    return out
+        yield line
 
 
-def _write_csv(path: Path, rows: list[list[Any]]) -> None:
+def _write_csv(path: Path, rows: Iterable[list[Any]]) -> None:
     import csv
 
     with open(path, "w", encoding="utf-8-sig", newline="") as f:  # BOM: Excel reads UTF-8
@@ -186,14 +228,12 @@ def write_outputs(audit: Audit, out_dir: str | Path, formats: Iterable[str] = ("
     written = []
     formats = set(formats)
     if "html" in formats:
-        p = out / "dashboard.html"
-        _stream("audit.html.j2", audit, lang, p)
-        written.append(p)
+        written += write_dashboard(audit, out, lang)
     if "csv" in formats:
         p = out / "audit.csv"
-        _write_csv(p, audit_csv_rows(audit, lang))
+        _write_csv(p, iter_audit_csv(audit, lang))
         q = out / "matrix.csv"
-        _write_csv(q, matrix_csv_rows(audit))
+        _write_csv(q, iter_matrix_csv(audit))
         written += [p, q]
     if "json" in formats:
         p = out / "audit.json"
@@ -204,6 +244,101 @@ def write_outputs(audit: Audit, out_dir: str | Path, formats: Iterable[str] = ("
         _stream("audit.md.j2", audit, lang, p)
         written.append(p)
     return written
+
+
+# ---------------------------------------------------------------- the dashboard at scale
+
+FULL_DASHBOARD_ROWS = 200  # up to this many files, one dashboard page holds every plan
+PAGE_ROWS = 100            # plans per part page above it
+
+SUMMARY_LABELS = {
+    "vi": {"about": "Trang tổng hợp; chi tiết từng kế hoạch nằm ở các trang con, mỗi trang {n} kế hoạch "
+                    "theo thứ hạng (và trong audit.csv, matrix.csv, audit.json).",
+           "pages": "Các trang chi tiết", "page": "Trang", "groups": "Bao phủ trung bình theo nhóm nhiệm vụ",
+           "group": "Nhóm", "mean": "Trung bình", "plans": "Số kế hoạch", "below": "Dưới 50 %",
+           "top": "{n} kế hoạch đứng đầu", "bottom": "{n} kế hoạch đứng cuối",
+           "more": "Còn {n} tệp lỗi khác: xem audit.csv.",
+           "more_docs": "Còn {n} văn bản khác: xem audit.json."},
+    "en": {"about": "Summary page; each plan's detail is on the part pages, {n} plans each by rank "
+                    "(and in audit.csv, matrix.csv, audit.json).",
+           "pages": "Detail pages", "page": "Page", "groups": "Mean coverage by task group",
+           "group": "Group", "mean": "Mean", "plans": "Plans", "below": "Below 50 %",
+           "top": "Top {n} plans", "bottom": "Bottom {n} plans",
+           "more": "{n} more files with errors: see audit.csv.",
+           "more_docs": "{n} more documents: see audit.json."},
+}
+
+
+def write_dashboard(audit: Audit, out: Path, lang: str = "vi") -> list[Path]:
+    """dashboard.html: the whole audit on one page up to
+    :data:`FULL_DASHBOARD_ROWS` files (unchanged from before); above that a
+    summary page that stays small at any scale (a few hundred KB) and links
+    to part pages ``dashboard/part-NNN.html`` of :data:`PAGE_ROWS` plans
+    each, in rank order, each drawn by the same template as the one-page
+    dashboard."""
+    import dataclasses
+
+    from checker.apps.audit.aggregate import provincial_documents
+
+    p = out / "dashboard.html"
+    if len(audit.rows) <= FULL_DASHBOARD_ROWS:
+        _stream("audit.html.j2", audit, lang, p)
+        return [p]
+    part_dir = out / "dashboard"
+    part_dir.mkdir(parents=True, exist_ok=True)
+    for old in part_dir.glob("part-*.html"):
+        old.unlink()
+    by_source = {r["source"]: r for r in audit.rows}
+    stale_by: dict[str, list] = {}
+    for s in audit.stale_citations:
+        stale_by.setdefault(s["source"], []).append(s)
+    pages = []
+    for k, start in enumerate(range(0, len(audit.ranking), PAGE_ROWS), 1):
+        ranking = audit.ranking[start:start + PAGE_ROWS]
+        rows = [by_source[e["source"]] for e in ranking]
+        sub = dataclasses.replace(audit, rows=rows, ranking=ranking,
+                                  provincial_documents=provincial_documents(rows),
+                                  stale_citations=[s for e in ranking for s in stale_by.get(e["source"], [])])
+        name = f"part-{k:03d}.html"
+        _stream("audit.html.j2", sub, lang, part_dir / name)
+        pages.append({"href": f"dashboard/{name}", "label": f"{k:03d}", "first": ranking[0]["rank"],
+                      "last": ranking[-1]["rank"], "from_commune": ranking[0].get("commune"),
+                      "to_commune": ranking[-1].get("commune")})
+    _stream_summary(audit, lang, p, pages)
+    return [p, part_dir]
+
+
+def _stream_summary(audit: Audit, lang: str, path: Path, pages: list[dict[str, Any]]) -> None:
+    from checker import __version__
+
+    L = LABELS.get(lang, LABELS["vi"])
+    ok = audit.ok_rows
+    groups = []
+    for g in audit.groups:
+        vals = [r.get("group_ratios", {}).get(g["key"]) for r in ok]
+        vals = [v for v in vals if v is not None]
+        groups.append({**g, "n": len(vals), "mean": sum(vals) / len(vals) if vals else None,
+                       "below": sum(1 for v in vals if v < 0.5)})
+    totals = {c: sum(r.get("counts", {}).get(c, 0) for r in ok) for c in CATEGORIES}
+    sev = {s: sum(r.get("severity", {}).get(s, 0) for r in ok) for s in SEVERITIES}
+    stale: dict[tuple, dict[str, Any]] = {}
+    for s in audit.stale_citations:
+        e = stale.setdefault((s["doc_id"], s["replacement_id"]), {**s, "n": 0})
+        e["n"] += 1
+    errors = audit.error_rows
+    ctx = {"audit": audit, "L": L, "S": SUMMARY_LABELS.get(lang, SUMMARY_LABELS["vi"]), "lang": lang,
+           "tool_version": __version__, "summary": audit.summary(), "page_rows": PAGE_ROWS,
+           "pages": pages, "groups": groups, "totals": totals, "sev": sev,
+           "categories": [c for c in CATEGORIES if totals.get(c)] or list(CATEGORIES),
+           "top": audit.ranking[:25], "bottom": audit.ranking[-25:] if len(audit.ranking) > 25 else [],
+           "error_rows": errors[:500], "more_errors": max(0, len(errors) - 500),
+           "msg_key": "en" if lang == "en" else "vi",
+           "stale": sorted(stale.values(), key=lambda e: (-e["n"], e["doc_id"])),
+           "provincial": audit.provincial_documents[:200],
+           "more_provincial": max(0, len(audit.provincial_documents) - 200)}
+    with open(path, "w", encoding="utf-8") as fh:
+        for piece in _template("audit_summary.html.j2").generate(**ctx):
+            fh.write(piece)
 
 
 def quiet_output() -> bool:

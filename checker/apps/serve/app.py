@@ -327,16 +327,20 @@ def _run_check(data: bytes, fmt: str, name: str, references: list[str],
 
 def _cross_site(headers: Any, host: str) -> bool:
     """Whether a request's Origin / Referer / Sec-Fetch-Site say it was sent
-    by another site (a request without any of them — curl, a script — is
-    not a browser's cross-site form)."""
+    by another site, or by another port of this host (``same-site``).  A
+    request without any of them — curl, a script — is not a browser's
+    cross-site form."""
     from urllib.parse import urlsplit
 
-    if (headers.get("Sec-Fetch-Site") or "").lower() == "cross-site":
+    fetch_site = (headers.get("Sec-Fetch-Site") or "").lower()
+    if fetch_site in ("cross-site", "same-site"):
         return True
     origin = headers.get("Origin")
     if origin is not None:
         if origin.strip().lower() == "null":
-            return True
+            # our pages' Referrer-Policy is no-referrer, so a browser posting
+            # our own form says Origin: null — and Sec-Fetch-Site: same-origin
+            return fetch_site not in ("same-origin", "none")
         return (urlsplit(origin).netloc or "").lower() != host.lower()
     referer = headers.get("Referer")
     if referer:

@@ -6,6 +6,7 @@ Importing this package registers every kind in
 from checker.judge.checks import (  # noqa: F401
     bodies,
     citation_issue,
+    dates,
     counts,
     mandates,
     plan_parts,

@@ -129,7 +129,7 @@ def _trim_name(text: str, s: int, e: int) -> int:
     if m is None:
         return e
     end = m.end()
-    for w in re.finditer(r"\s+(\S+)", text[end:e]):
+    for w in re.finditer(r"(?<!\s)\s+(\S+)", text[end:e]):
         word = w.group(1)
         if not word[0].isupper():
             break

@@ -46,3 +46,15 @@ def check_required_section(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
                                            "part_en": part.get("name_en", part["role"])},
                         key="part:" + part["role"]))
     return hits
+
+
+@check("no-tasks")
+def check_no_tasks(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """A plan from which no task could be read (no task part, no duties, no task
+    table): say so, instead of a silent report with nothing covered."""
+    skip = params.get("skip_kinds")
+    if skip and re.search(skip, ctx.plan.header.kind or "", re.I):
+        return []
+    if ctx.plan.tasks:
+        return []
+    return [Hit(unit=None, values={"sections": str(len(ctx.plan.sections))}, key="no-tasks")]

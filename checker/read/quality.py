@@ -1,0 +1,61 @@
+"""Quality of a text layer: refuse garbage rather than analyse it.
+
+A PDF made with a font that lacks Vietnamese glyphs (or without a ToUnicode
+map) gives a text layer of ``(cid:3)`` codes, private-use characters or
+syllables with symbols in place of letters ("Yều câ=u"); a coverage report
+built on it would say "0 tasks, everything missing".  :func:`check_layer`
+measures the share of damaged words per page (per document for text):
+when most of the text is damaged the file is refused (PlanError
+``garbled-text``, exit 2); when only some pages are, those pages are
+dropped and a note names them.
+"""
+from __future__ import annotations
+
+import re
+
+from checker.errors import PlanError
+from checker.model import Unit
+
+_CID = re.compile(r"\(cid:\d+\)")
+_PUA = re.compile("[\ue000-\uf8ff\ufffd]")
+# a symbol inside a word, where a Vietnamese letter should be ("câ=u", "nh@n")
+_GLUED = re.compile(r"[^\W\d_][=@#^~`|\\<>{}]+[^\W\d_]")
+_WORD = re.compile(r"\S+")
+DAMAGED = 0.08  # share of damaged words above which a page is garbage
+
+
+def damage(text: str) -> tuple[int, int]:
+    """(damaged words, words) of a text."""
+    words = _WORD.findall(text)
+    bad = sum(1 for w in words if _CID.search(w) or _PUA.search(w) or _GLUED.search(w))
+    return bad, len(words)
+
+
+def check_layer(units: list[Unit], notes: list[str]) -> list[Unit]:
+    """The units worth reading; raise when the whole text layer is garbage."""
+    pages: dict[int | None, list[int]] = {}
+    for u in units:
+        b, n = damage(u.text)
+        acc = pages.setdefault(u.loc.page, [0, 0])
+        acc[0] += b
+        acc[1] += n
+    bad_pages = [p for p, (b, n) in pages.items() if n and b / n > DAMAGED]
+    if not bad_pages:
+        return units
+    words = sum(n for _, n in pages.values()) or 1
+    bad_words = sum(pages[p][1] for p in bad_pages)
+    if None in bad_pages or bad_words / words > 0.5:
+        raise PlanError(
+            "garbled-text",
+            "Lớp văn bản của tệp bị hỏng (mã (cid:…), ký tự riêng hoặc âm tiết tiếng Việt không thể có, "
+            "ví dụ “câ=u”): thường do phông chữ không có dấu tiếng Việt khi xuất PDF. Không thể kiểm tra "
+            "trên văn bản này; hãy xuất lại PDF với phông Unicode (Times New Roman, Arial) hoặc gửi tệp .docx.",
+            "The file's text layer is garbled ((cid:…) codes, private-use characters or impossible "
+            "Vietnamese syllables such as “câ=u”), usually from a font without Vietnamese glyphs at PDF "
+            "export. It cannot be checked; export the PDF again with a Unicode font (Times New Roman, "
+            "Arial) or send the .docx.",
+        )
+    listed = ", ".join(str(p) for p in sorted(bad_pages))
+    notes.append(f"Trang {listed} có lớp văn bản bị hỏng (mã (cid:…) hoặc âm tiết không thể có) "
+                 "và đã được bỏ qua; kết quả không tính các trang này.")
+    return [u for u in units if u.loc.page not in bad_pages]
