@@ -49,11 +49,15 @@ def plan_scope(result: CheckResult, params: dict | None) -> dict[str, Any]:
     p = params or {}
     title = _title(result)
     kind, groups, label_vi, label_en = "plan", None, "kế hoạch đầy đủ", "a whole plan"
+    extra: list[str] = []
     for sc in p.get("scopes") or []:
         rx = sc.get("title_re")
         if rx and re.search(rx, title, re.I):
             kind = sc.get("kind", "plan")
             groups = sc.get("groups")
+            extra = list(sc.get("duties") or [])
+            if extra and groups is None:
+                groups = []
             label_vi = sc.get("label_vi", kind)
             label_en = sc.get("label_en", kind)
             break
@@ -64,15 +68,18 @@ def plan_scope(result: CheckResult, params: dict | None) -> dict[str, Any]:
     vi = f"Phạm vi đã giả định: {label_vi}"
     en = f"Assumed scope: {label_en}"
     if groups:
-        vi += " — chỉ đối chiếu các nhóm " + ", ".join(groups)
-        en += " — only groups " + ", ".join(groups) + " are compared"
+        vi += " — chỉ đối chiếu các nhóm " + ", ".join(groups) + (" và một số nhiệm vụ liên quan" if extra else "")
+        en += " — only groups " + ", ".join(groups) + (" and a few related duties" if extra else "") + " are compared"
+    elif extra:
+        vi += " — chỉ đối chiếu các nhiệm vụ cùng chủ đề"
+        en += " — only the duties on its subject are compared"
     if kind == "annex":
         vi += " — phụ lục kèm theo kế hoạch: không đánh giá thiếu nhiệm vụ trên riêng phụ lục"
         en += " — an annex of a plan: missing tasks are not judged on the annex alone"
     if first:
         vi += f"; kỳ kế hoạch từ năm {first}" + (f" đến {last}" if last and last != first else "")
         en += f"; plan period from {first}" + (f" to {last}" if last and last != first else "")
-    return {"kind": kind, "groups": groups, "period": [first, last], "one_year": one_year,
+    return {"kind": kind, "groups": groups, "duties": extra, "period": [first, last], "one_year": one_year,
             "note_vi": vi + ".", "note_en": en + "."}
 
 
@@ -83,3 +90,12 @@ def deadline_year(deadline: str | None) -> int | None:
         return None
     ys = [int(y) for y in _YEAR.findall(str(deadline))]
     return max(ys) if ys else None
+
+
+def applies(scope: dict[str, Any], mandate_id: str, group: str, duty_id: str | None) -> bool:
+    """Whether a mandate is inside the plan's declared scope."""
+    groups = scope.get("groups")
+    extra = scope.get("duties") or []
+    if groups is None and not extra:
+        return True
+    return group in (groups or []) or mandate_id in extra or (duty_id is not None and duty_id in extra)

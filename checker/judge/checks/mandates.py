@@ -17,7 +17,7 @@ from checker.judge.context import Ctx, _short
 from checker.judge.crosswalk import duty_of
 from checker.judge.findings import fill
 from checker.judge.registry import Hit, check
-from checker.judge.scope import deadline_year, plan_scope
+from checker.judge.scope import applies, deadline_year, plan_scope
 from checker.model import location_label
 
 _SET_ORDER = {"nq57": 0, "nq03": 1, "nq71": 2}
@@ -82,7 +82,6 @@ def check_missing_mandate(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
     if scope["kind"] == "annex":
         return []
     statuses = set(params.get("statuses") or ["missing", "partial"])
-    groups = set(scope.get("groups") or [])
     period_start = scope["period"][0]
     anchor = None
     for s in ctx.plan.sections:
@@ -95,9 +94,9 @@ def check_missing_mandate(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
         if ms.status not in _STATUS_RANK:
             continue  # not-applicable, waived
         m = ms.mandate
-        if groups and m.group not in groups:
-            continue
         d = duty_of(m.id)
+        if not applies(scope, m.id, m.group, d.id if d is not None else None):
+            continue
         key = d.id if d is not None else m.id
         duties.setdefault(key, {"duty": d, "members": []})["members"].append(ms)
     hits = []

@@ -26,6 +26,9 @@ def check_required_section(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
             ctx.text(u) for u in [u for u in ctx.units if u.text.strip()][:6])
         if re.search(skip, kind, re.I):
             return []
+    only = params.get("issuer_re")
+    if only and ctx.plan.header.issuer and not re.search(only, ctx.plan.header.issuer, re.I):
+        return []  # the parts are those of a commune's plan; a province writes its own way
     roles = {s.role for s in ctx.plan.sections if s.role}
     heads = ctx.heading_units()
     hits = []

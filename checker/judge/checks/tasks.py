@@ -184,6 +184,9 @@ def check_six_clear(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
     fields = params.get("fields") or ["lead", "product", "deadline"]
     least = int(params.get("min_missing", 1))
     roles = set(params.get("roles") or ["tasks", "solutions"])
+    tabled = sum(1 for t in ctx.plan.tasks if t.in_table or t.source == "table")
+    if tabled >= int(params.get("skip_if_table_tasks", 0) or 10 ** 9):
+        return []  # a task table (often the annex) states who, what and when; the prose gives directions
     top_role = {s.id: s.role for s in ctx.plan.sections if not s.parent}
     top_name = {s.id: f"{s.label}. {_short(s.title, 50)}" for s in ctx.plan.sections if not s.parent}
     by_sec: dict[str, list[tuple[Any, list[str]]]] = {}
