@@ -321,3 +321,10 @@ def test_baseline_that_is_a_folder_or_not_utf8_is_a_message(tmp_path):
 def test_impossible_as_of_is_a_message(value):
     res = run("check", EXAMPLE, "--as-of", value)
     assert res.exit_code == 2
+
+
+def test_a_task_that_folds_to_no_words_does_not_break_matching():
+    # found by bench/fuzz.py: spaCy refuses an empty token
+    from checker.extract.nlp import make_doc
+
+    assert len(make_doc([])) == 0 and len(make_doc(["", "xa"])) == 1

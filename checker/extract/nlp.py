@@ -101,7 +101,8 @@ def make_doc(words: list[str]):
     spacy()
     from spacy.tokens import Doc
 
-    return Doc(vocab(), words=list(words) or [""])
+    # spaCy refuses an empty token (a task whose text folds to nothing): leave it out
+    return Doc(vocab(), words=[w for w in words if w])
 
 
 @dataclass
