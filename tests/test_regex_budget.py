@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from regex_budget import (adversarial, engine_patterns, inline_anchored, inline_patterns,  # noqa: E402
                           match_only, time_pattern)
 
-LIMIT = 0.2  # seconds per pattern and string (the worst of the usual ones is ~0.01 s)
+LIMIT = 0.2  # CPU seconds per pattern and string (the worst of the usual ones is ~0.01 s)
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 

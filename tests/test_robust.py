@@ -304,3 +304,27 @@ def test_long_units_are_split_and_space_runs_shortened(tmp_path):
     assert any("khoảng trắng" in n for n in res.notes) and any("tách" in n for n in res.notes)
     result = pipeline.check(p)
     assert any(c.number == "57-NQ/TW" for c in result.plan.citations)
+
+
+def test_baseline_that_is_a_folder_or_not_utf8_is_a_message(tmp_path):
+    p = _config(tmp_path, b'baseline = "bl"\n')
+    (tmp_path / "bl").mkdir()
+    res = run("check", p)
+    assert res.exit_code == 2 and "baseline" in res.output
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b'{"findings": ["\xff"]}')
+    res = run("check", EXAMPLE, "--baseline", bad)
+    assert res.exit_code == 2 and "baseline" in res.output
+
+
+@pytest.mark.parametrize("value", ["31/06/2026", "2026-02-30", "2026-13-01"])
+def test_impossible_as_of_is_a_message(value):
+    res = run("check", EXAMPLE, "--as-of", value)
+    assert res.exit_code == 2
+
+
+def test_a_task_that_folds_to_no_words_does_not_break_matching():
+    # found by bench/fuzz.py: spaCy refuses an empty token
+    from checker.extract.nlp import make_doc
+
+    assert len(make_doc([])) == 0 and len(make_doc(["", "xa"])) == 1
