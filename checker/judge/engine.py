@@ -20,9 +20,6 @@ from checker.judge.findings import _dedupe, _finding
 from checker.judge.registry import CHECKS
 from checker.model import CheckResult, Finding
 
-# names callers imported from this module before the split (issue 11); the
-# branches splitting other modules in parallel may still import them from here
-from checker.judge.findings import SEVERITY_RANK, exit_code, localize, reaches  # noqa: F401,E402
 
 
 def run_rule(ctx: Ctx, rule: Any, lang: str = "vi") -> list[Finding]:
