@@ -99,6 +99,22 @@ def safe_text(value: object) -> str:
         return s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def parse_day(value: str | None):
+    """A date the user typed (an option, a form field): YYYY-MM-DD or DD/MM/YYYY;
+    None when blank; ValueError when it is neither or cannot exist."""
+    import datetime as dt
+
+    value = (value or "").strip()
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    raise ValueError(value)
+
+
 def date_exists(year: int | None, month: int | None = None, day: int | None = None) -> bool:
     """Whether a (partial) date can exist on the calendar: a blank month or day
     is fine, 31 tháng 6, 29/02/2025, month 13 and year 0 are not."""

@@ -98,15 +98,13 @@ def fail(err: PlanError, lang: str) -> None:
 
 
 def parse_date(value: str | None, lang: str = "vi") -> dt.date | None:
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            pass
-    fail(PlanError("bad-date", f"Ngày không hợp lệ: {value} (dùng YYYY-MM-DD hoặc DD/MM/YYYY)",
-                   f"Invalid date: {value} (use YYYY-MM-DD or DD/MM/YYYY)"), lang)
+    from checker.model import parse_day
+
+    try:
+        return parse_day(value)
+    except ValueError:
+        fail(PlanError("bad-date", f"Ngày không hợp lệ: {value} (dùng YYYY-MM-DD hoặc DD/MM/YYYY)",
+                       f"Invalid date: {value} (use YYYY-MM-DD or DD/MM/YYYY)"), lang)
     return None
 
 

@@ -17,15 +17,13 @@ FORMATS = ["json", "graphml", "dot", "html", "svg"]
 
 
 def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            pass
-    raise PlanError("bad-date", f"Ngày không hợp lệ: {value} (dùng YYYY-MM-DD hoặc DD/MM/YYYY)",
-                    f"Invalid date: {value} (use YYYY-MM-DD or DD/MM/YYYY)")
+    from checker.model import parse_day
+
+    try:
+        return parse_day(value)
+    except ValueError:
+        raise PlanError("bad-date", f"Ngày không hợp lệ: {value} (dùng YYYY-MM-DD hoặc DD/MM/YYYY)",
+                        f"Invalid date: {value} (use YYYY-MM-DD or DD/MM/YYYY)") from None
 
 
 def render(plans, fmt: str, as_of: dt.date | None = None, lang: str = "vi") -> str:

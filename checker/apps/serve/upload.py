@@ -187,12 +187,9 @@ def is_loopback(host: str) -> bool:
 
 
 def parse_as_of(value: str | None) -> dt.date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            pass
-    raise _err("bad_date", value=value[:40])
+    from checker.model import parse_day
+
+    try:
+        return parse_day(value)
+    except ValueError:
+        raise _err("bad_date", value=(value or "").strip()[:40]) from None
