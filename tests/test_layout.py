@@ -12,7 +12,7 @@ PKG = Path(__file__).resolve().parent.parent / "checker"
 
 # lower number = lower stage; a module may import its own stage or lower ones
 STAGES = {
-    "checker": 0, "checker.errors": 0, "checker.resources": 0, "checker.model": 0, "checker.libs": 0,
+    "checker": 0, "checker.errors": 0, "checker.dates": 0, "checker.resources": 0, "checker.model": 0, "checker.libs": 0,
     "checker.normalize": 1,
     "checker.read": 2,
     "checker.extract": 3,

@@ -98,7 +98,7 @@ def fail(err: PlanError, lang: str) -> None:
 
 
 def parse_date(value: str | None, lang: str = "vi") -> dt.date | None:
-    from checker.model import parse_day
+    from checker.dates import parse_day
 
     try:
         return parse_day(value)

@@ -17,7 +17,7 @@ FORMATS = ["json", "graphml", "dot", "html", "svg"]
 
 
 def _date(value: str | None) -> dt.date | None:
-    from checker.model import parse_day
+    from checker.dates import parse_day
 
     try:
         return parse_day(value)

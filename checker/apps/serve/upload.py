@@ -187,7 +187,7 @@ def is_loopback(host: str) -> bool:
 
 
 def parse_as_of(value: str | None) -> dt.date | None:
-    from checker.model import parse_day
+    from checker.dates import parse_day
 
     try:
         return parse_day(value)
