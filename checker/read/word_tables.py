@@ -24,7 +24,8 @@ def _cell_text(tc) -> str:
     return " ".join(parts)
 
 
-def _row_tcs(tr) -> list:
+def row_tcs(tr) -> list:
+    """The ``w:tc`` cells of a row, content controls around cells included."""
     tcs = []
     for ch in tr:
         if ch.tag == W + "tc":
@@ -48,7 +49,7 @@ def is_layout_table(tbl) -> bool:
     rows = list(table_rows(tbl))
     if not rows or len(rows) > 4:
         return False
-    if max(len(_row_tcs(tr)) for tr in rows) > 3:
+    if max(len(row_tcs(tr)) for tr in rows) > 3:
         return False
     text = unicodedata.normalize("NFC", " ".join(para_text(p) for p in tbl.iter(W + "p")))
     return any(m in text for m in _LAYOUT_MARKS)
@@ -57,26 +58,32 @@ def is_layout_table(tbl) -> bool:
 def _layout_lines(tbl):
     """(row number, (line, style id)) for each non-empty line of a layout table."""
     for row_no, tr in enumerate(table_rows(tbl), start=1):
-        for tc in _row_tcs(tr):
+        for tc in row_tcs(tr):
             for cp in tc.iter(W + "p"):
                 for line in para_text(cp, br="\n").split("\n"):
                     if line.strip():
                         yield row_no, (line, _style_id(cp))
 
 
+def cell_span(tc) -> tuple[int, bool]:
+    """How many grid columns a cell spans, and whether it continues a cell merged
+    from the row above (its text then belongs to that cell)."""
+    span, cont = 1, False
+    tcpr = tc.find(W + "tcPr")
+    if tcpr is not None:
+        gs = tcpr.find(W + "gridSpan")
+        if gs is not None:
+            span = max(1, int_attr(gs.get(W + "val"), 1))
+        vm = tcpr.find(W + "vMerge")
+        if vm is not None and vm.get(W + "val") in (None, "continue"):
+            cont = True
+    return span, cont
+
+
 def _row_cells(tr) -> list[str]:
     cells: list[str] = []
-    for tc in _row_tcs(tr):
-        span = 1
-        vmerge_continue = False
-        tcpr = tc.find(W + "tcPr")
-        if tcpr is not None:
-            gs = tcpr.find(W + "gridSpan")
-            if gs is not None:
-                span = max(1, int_attr(gs.get(W + "val"), 1))
-            vm = tcpr.find(W + "vMerge")
-            if vm is not None and vm.get(W + "val") in (None, "continue"):
-                vmerge_continue = True
+    for tc in row_tcs(tr):
+        span, vmerge_continue = cell_span(tc)
         cells.append("" if vmerge_continue else _cell_text(tc))
         cells.extend([""] * (span - 1))
     return cells

@@ -103,7 +103,7 @@ def map_docx(doc, units: list[Unit]) -> dict[int, UnitMap]:
     cells and paragraph text.  A unit whose rebuilt text differs from its
     ``text`` is marked ``exact=False``.
     """
-    from checker.read.word_tables import table_rows
+    from checker.read.word_tables import row_tcs, table_rows
     from checker.read.word_xml import body_items, para_text
 
     body_units = [u for u in units if u.kind in ("para", "row")]
@@ -135,7 +135,7 @@ def map_docx(doc, units: list[Unit]) -> dict[int, UnitMap]:
             # the reader gives a header/signature layout table as paragraphs:
             # one unit per line (split at line breaks) of each cell paragraph
             for tr in table_rows(el):
-                for tc in _row_tcs(tr):
+                for tc in row_tcs(tr):
                     for cp in tc.iter(W + "p"):
                         pos = 0
                         for line in para_text(cp, br="\n").split("\n"):
@@ -213,35 +213,15 @@ def _is_layout_table(tbl) -> bool:
     return is_layout_table(tbl)
 
 
-def _row_tcs(tr) -> list[Any]:
-    tcs = []
-    for ch in tr:
-        if ch.tag == W + "tc":
-            tcs.append(ch)
-        elif ch.tag == W + "sdt":
-            content = ch.find(W + "sdtContent")
-            if content is not None:
-                tcs.extend(content.findall(W + "tc"))
-    return tcs
-
-
 def _row_cell_paragraphs(tr) -> list[list[Any]]:
     """Per cell of the reader's row (grid-span fillers and merged-below parts
     are empty lists): the ``w:p`` elements whose text the reader joined."""
-    from checker.read.word_xml import MC_FALLBACK, int_attr
+    from checker.read.word_tables import cell_span, row_tcs
+    from checker.read.word_xml import MC_FALLBACK
 
     out: list[list[Any]] = []
-    for tc in _row_tcs(tr):
-        span = 1
-        cont = False
-        tcpr = tc.find(W + "tcPr")
-        if tcpr is not None:
-            gs = tcpr.find(W + "gridSpan")
-            if gs is not None:
-                span = max(1, int_attr(gs.get(W + "val"), 1))
-            vm = tcpr.find(W + "vMerge")
-            if vm is not None and vm.get(W + "val") in (None, "continue"):
-                cont = True
+    for tc in row_tcs(tr):
+        span, cont = cell_span(tc)
         ps = []
         if not cont:
             for p in tc.iter(W + "p"):
