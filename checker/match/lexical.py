@@ -48,8 +48,8 @@ FEATURES = ("cos", "obj", "act", "fuzz", "rank_t", "rank_m", "level", "head_m", 
 # its cross-validated precision and recall are in README.md.
 # <fitted>
 # link model (probability of an exact or close link) and the strength thresholds
-WEIGHTS = {"bias": -10.524, "cos": 1.262, "obj": 0.552, "act": -0.001, "fuzz": 1.806, "rank_t": 3.316,
-           "rank_m": 1.237, "level": 1.390, "head_m": 0.661, "head_t": 1.630, "group": 1.735, "anchor": 3.636}
+WEIGHTS = {"bias": -10.524, "cos": 1.262, "obj": 0.554, "act": -0.001, "fuzz": 1.804, "rank_t": 3.322,
+           "rank_m": 1.230, "level": 1.391, "head_m": 0.663, "head_t": 1.632, "group": 1.736, "anchor": 3.636}
 EXACT = 0.725
 CLOSE = 0.325
 LOOSE = 0.040
