@@ -243,8 +243,9 @@ def run_audit(paths: Iterable[str | Path], references: list[str] | None = None,
         row["cached"] = False
         if row.get("ok"):
             audit.keys[row["source"]] = key
-            if details is not None:
-                write_atomic(details / detail_name(row["source"], key), detail_text(row))
+            if details is not None:  # the stored text is the detail file's (no volatile field yet)
+                write_atomic(details / detail_name(row["source"], key),
+                             text + "\n" if text is not None else detail_text(row))
         rows[i] = slim_row(row, interner) if slim else _share(row, shared)
         if len(rows) % FREEZE_EVERY == 0:
             gc.freeze()
