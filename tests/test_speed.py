@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -209,3 +210,69 @@ def test_phrase_prefilter_finds_what_the_matcher_finds(all_seeds):
         phrases._find_all.cache_clear()
     assert fast == slow
     assert sum(1 for f in fast if f) > 10
+
+
+def _pattern_texts(all_seeds):
+    import glob
+    import random
+
+    from checker.read import read
+
+    texts = [u.norm for s in all_seeds for u in read(s).units if u.norm.strip()]
+    for f in sorted(glob.glob(str(ROOT.parent / "shared" / "corpus" / "*.txt"))):
+        texts += [u.norm for u in read(f).units if u.norm.strip()]
+    return texts, random.Random(17)
+
+
+@pytest.mark.parametrize("name", ["task-phrases", "six-clear"])
+def test_token_trie_finds_what_spacys_matcher_finds(all_seeds, name):
+    """The token trie of checker/extract/phrases.py gives spaCy's Matcher's
+    answer, in spaCy's order, on every line of the seeds and corpus and on
+    random sequences of the patterns' own words."""
+    from checker.extract import phrases
+
+    ps = phrases.phrase_set(name)
+    assert ps.trie is not None
+    texts, rng = _pattern_texts(all_seeds)
+    words = sorted({t["ORTH"] for _, p in ps.patterns for t in p if "ORTH" in t}) + \
+        ["1", "12", "30", "2025", "ii", "iv", "x", "/", ","]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 30))) for _ in range(1500)]
+    hit = 0
+    for t in texts:
+        w, _ = phrases._words(t)
+        if w:
+            got = phrases._trie_matches(ps.trie, w)
+            assert got == phrases.spacy_matches(ps, w), t
+            hit += bool(got)
+    assert hit > 100
+
+
+def test_token_patterns_beyond_the_trie_go_to_spacy():
+    from checker.extract import phrases
+
+    pats = [("A", [{"ORTH": "a"}, {"LOWER": "b"}])]
+    assert phrases._trie(pats) is None
+    assert phrases._trie([("A", [{"ORTH": "a"}, {"TEXT": {"REGEX": "^b"}}])]) is not None
+
+
+def test_pos_tags_are_underthesea_s(all_seeds):
+    """checker/extract/postag.py builds the CRF features of underthesea's POS
+    tagger itself (the templates parsed once): same features, same tags as
+    ``underthesea.pos_tag`` on the clauses of the seeds and corpus."""
+    import importlib
+
+    from checker.extract import nlp, postag
+    from checker.libs import underthesea
+
+    ref_tag = underthesea("pos_tag")
+    tagger = postag._tagger()
+    assert tagger is not None
+    feats = importlib.import_module("underthesea.pipeline.pos_tag.model_crf").CRFPOSTagPredictor.Instance()
+    texts, rng = _pattern_texts(all_seeds)
+    clauses = [c.strip() for t in texts for c in re.split(r"[.;:!?\n]", t) if c.strip()]
+    sample = rng.sample(clauses, 250) + ["", "  ", "A  B", "Phòng Văn hóa – Xã hội", "2025 / 12"]
+    for c in sample:
+        words = list(nlp._wt(c)) if c.strip() else underthesea("word_tokenize")(c)
+        assert postag.features(words, tagger[1]) == \
+            feats.transformer.transform([[(w, "X") for w in words]])[0][0], c
+        assert postag.pos_tag(c, nlp._wt if c.strip() else None) == ref_tag(c), c
