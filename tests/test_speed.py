@@ -21,7 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 HEAVY = ("spacy.cli", "spacy.language", "spacy.pipeline", "httpx", "weasel", "requests",
          "underthesea.pipeline.ner", "underthesea.pipeline.chunking", "underthesea.pipeline.classification",
-         "networkx", "jsonschema")
+         "networkx", "jsonschema",
+         # no spaCy at all (trie and n-gram dictionary), no joblib (pickle), and not
+         # the POS predictor's module (its 74,000-word dictionary, urllib)
+         "spacy", "spacy.tokens", "thinc", "joblib", "underthesea.models.fast_crf_sequence_tagger",
+         "underthesea.pipeline.pos_tag", "urllib.request")
 
 
 def _run(code: str, env: dict | None = None) -> str:
@@ -257,22 +261,54 @@ def test_token_patterns_beyond_the_trie_go_to_spacy():
 
 def test_pos_tags_are_underthesea_s(all_seeds):
     """checker/extract/postag.py builds the CRF features of underthesea's POS
-    tagger itself (the templates parsed once): same features, same tags as
-    ``underthesea.pos_tag`` on the clauses of the seeds and corpus."""
+    tagger itself (the templates parsed once, its model loaded without the
+    predictor's module): same templates, features and tags as
+    ``underthesea.pos_tag`` on clauses of the seeds and corpus."""
     import importlib
 
     from checker.extract import nlp, postag
-    from checker.libs import underthesea
+    from checker.libs import checked_underthesea, underthesea
 
     ref_tag = underthesea("pos_tag")
     tagger = postag._tagger()
     assert tagger is not None
-    feats = importlib.import_module("underthesea.pipeline.pos_tag.model_crf").CRFPOSTagPredictor.Instance()
+    pred = importlib.import_module("underthesea.pipeline.pos_tag.model_crf").CRFPOSTagPredictor.Instance()
+    if checked_underthesea() is not None:
+        assert tuple(pred.transformer.template) == postag.POS_TEMPLATE
     texts, rng = _pattern_texts(all_seeds)
     clauses = [c.strip() for t in texts for c in re.split(r"[.;:!?\n]", t) if c.strip()]
     sample = rng.sample(clauses, 250) + ["", "  ", "A  B", "Phòng Văn hóa – Xã hội", "2025 / 12"]
     for c in sample:
         words = list(nlp._wt(c)) if c.strip() else underthesea("word_tokenize")(c)
         assert postag.features(words, tagger[1]) == \
-            feats.transformer.transform([[(w, "X") for w in words]])[0][0], c
+            pred.transformer.transform([[(w, "X") for w in words]])[0][0], c
         assert postag.pos_tag(c, nlp._wt if c.strip() else None) == ref_tag(c), c
+
+
+def test_underthesea_data_read_without_joblib_is_joblib_s():
+    """checker/libs.py reads underthesea's normaliser maps and segmenter files
+    with pickle: the same objects joblib.load gives, and the segmenter built
+    from them splits as underthesea's FastCRFSequenceTagger does."""
+    joblib = pytest.importorskip("joblib")
+    from checker import libs
+
+    root = libs.checked_underthesea()
+    if root is None:
+        pytest.skip("not a checked release of underthesea: the plain path is used")
+    base = root.joinpath("pipeline", "word_tokenize", *libs._WS_MODEL)
+    for f in (root / "pipeline" / "text_normalize" / libs._TN_RULES, base / "features.bin",
+              base / "dictionary.bin"):
+        assert libs._load_pickle(f) == joblib.load(f), f
+    from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
+
+    ref = FastCRFSequenceTagger()
+    ref.load(str(base))
+    mine = libs._Segmenter(base)
+    from checker.read import read
+
+    seed = sorted((ROOT.parent / "shared" / "seeds").glob("00*.txt"))[1]
+    from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
+
+    for u in read(seed).units[:200]:
+        toks = [[t] for t in tokenize(u.norm)]
+        assert mine.predict(toks) == ref.predict(toks), u.norm

@@ -37,19 +37,21 @@ def _istitle(word: str) -> bool:
         return False
 
 
-@lru_cache(maxsize=1)
-def _tagger() -> tuple[Any, list[tuple[str, int, int, int | None, Callable | None]]] | None:
-    """(the CRF model, the parsed templates), or None to use underthesea's pos_tag."""
-    from checker.libs import underthesea
+# CRFPOSTagPredictor's templates in the checked releases of underthesea
+# (checker.libs.UNDERTHESEA_CHECKED; tests/test_speed.py compares them with
+# the library's), and its model file
+POS_TEMPLATE = (
+    "T[-2].lower", "T[-1].lower", "T[0].lower", "T[1].lower", "T[2].lower",
+    "T[0].istitle", "T[-1].istitle", "T[1].istitle",
+    "T[-2]", "T[-1]", "T[0]", "T[1]", "T[2]",
+    "T[-2,-1]", "T[-1,0]", "T[0,1]", "T[1,2]",
+    "T[-3][1]", "T[-2][1]", "T[-1][1]",
+    "T[-3,-2][1]", "T[-2,-1][1]",
+)
+POS_MODEL = ("pipeline", "pos_tag", "pos_crf_2017_10_11.bin")
 
-    try:
-        underthesea("pos_tag")
-        crf = importlib.import_module("underthesea.pipeline.pos_tag.model_crf")
-        feats = importlib.import_module("underthesea.pipeline.pos_tag.tagged_feature")
-        predictor = crf.CRFPOSTagPredictor.Instance()
-        model, template = predictor.model, list(predictor.transformer.template)
-    except Exception:  # pragma: no cover - another version of underthesea
-        return None
+
+def _parse(template) -> list[tuple[str, int, int, int | None, Callable | None]] | None:
     parsed = []
     for ts in template:
         m = _TEMPLATE.match(ts)
@@ -64,12 +66,43 @@ def _tagger() -> tuple[Any, list[tuple[str, int, int, int | None, Callable | Non
         elif fn == "istitle":
             func = _istitle
         else:
+            feats = importlib.import_module("underthesea.pipeline.pos_tag.tagged_feature")
             func = (lambda name: lambda w: feats.apply_function(name, w))(fn)
         col = m.group("column")
         i2 = m.group("index2")
         parsed.append((f"{ts}=", int(col) if col else 0, int(m.group("index1")),
                        int(i2) if i2 else None, func))
-    return model, parsed
+    return parsed
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> tuple[Any, list[tuple[str, int, int, int | None, Callable | None]]] | None:
+    """(the CRF model, the parsed templates), or None to use underthesea's pos_tag.
+
+    For a checked release the model file is loaded straight into
+    underthesea_core's CRFTagger, as CRFPOSTagPredictor does, without importing
+    the predictor's module (it loads a 74,000-word dictionary, and a downloader
+    with urllib, that the tagger's templates never read)."""
+    from checker.libs import checked_underthesea, underthesea
+
+    try:
+        root = checked_underthesea()
+        if root is not None and root.joinpath(*POS_MODEL).is_file():
+            from underthesea_core import CRFTagger
+
+            underthesea("word_tokenize")  # the light package (checker/libs.py)
+            model = CRFTagger()
+            model.load(str(root.joinpath(*POS_MODEL)))
+            template = list(POS_TEMPLATE)
+        else:
+            underthesea("pos_tag")
+            crf = importlib.import_module("underthesea.pipeline.pos_tag.model_crf")
+            predictor = crf.CRFPOSTagPredictor.Instance()
+            model, template = predictor.model, list(predictor.transformer.template)
+        parsed = _parse(template)
+    except Exception:  # pragma: no cover - another version of underthesea
+        return None
+    return (model, parsed) if parsed is not None else None
 
 
 def features(words: list[str], template) -> list[list[str]]:

@@ -104,19 +104,15 @@ def mkey(phrase: str) -> str:
 
 
 def _prepare_task(t: Task, topic_matcher, matcher=None) -> _Prepared:
-    from checker.extract.nlp import make_doc, vocab
-
     n = _quick_norm(t.text)
     words = _content(_syllables(expand_abbreviations(n, normalised=True)))
     sq = " ".join(words)
     sec = _section_key(t.section_title or "")
-    doc = make_doc(words)
-    topic = bool(topic_matcher.matcher(doc)) or (bool(sec) and _section_topic(sec, topic_matcher))
+    topic = bool(topic_matcher.find(words)) or (bool(sec) and _section_topic(sec, topic_matcher))
     prep = _Prepared(task=t, norm=n, words=words, short=sq[:160], longer=sq[:360], topic=topic,
                      section_key=sec)
     if matcher is not None and words:
-        strings = vocab().strings
-        prep.hits = [(strings[mid], a, b) for mid, a, b in matcher.matcher(doc)]
+        prep.hits = matcher.find(words)
     return prep
 
 
