@@ -97,9 +97,6 @@ def test_tasks_duties_and_annex_rows(src, yml):
 @pytest.mark.parametrize("src,yml", ALL)
 def test_organisation_bodies_and_requests(src, yml):
     _need(src)
-    if src.name.startswith("05_"):
-        pytest.xfail("179: bold 'N. Body:** **duty' headings after a '-' list still fall under the "
-                     "body above (9 of 22 bodies found): open work of issue 12")
     exp = yaml.safe_load(yml.read_text(encoding="utf-8"))
     plan = extract(src)
     duties = [t for t in plan.tasks if t.source == "organisation"]
@@ -290,3 +287,23 @@ def test_numbered_items_that_are_instructions_are_tasks(tmp_path):
     assert any(t.startswith("Tuyên truyền về chuyển đổi số") for t in texts)
     assert not any("Về hạ tầng số" == t for t in texts)  # a heading with items under it
     assert not any("Nâng cao nhận thức" in t for t in texts)  # an objective, not a task
+
+
+@pytest.mark.parametrize("src,yml", ALL)
+def test_each_duty_has_the_body_of_its_entry(src, yml):
+    """Every duty of TỔ CHỨC THỰC HIỆN is given the body of the entry it sits under
+    (the reader's entries, by line): never the body of the entry above, never a
+    sentence taken for a name, and a request keeps its flag."""
+    _need(src)
+    exp = yaml.safe_load(yml.read_text(encoding="utf-8"))
+    entries = sorted(exp["organisation"], key=lambda b: b["line"])
+    duties = [t for t in extract(src).tasks if t.source == "organisation"]
+    wrong = []
+    for k, body in enumerate(entries):
+        stop = entries[k + 1]["line"] if k + 1 < len(entries) else 10 ** 6
+        mine = [t for t in duties if body["line"] <= t.loc.line < stop]
+        assert mine, body  # every entry gives at least one duty
+        wrong += [(t.loc.line, t.lead, body["body"]) for t in mine
+                  if t.lead != body["body"] or t.request != body["request"]]
+    assert not wrong
+    assert all(t.loc.line >= entries[0]["line"] for t in duties)

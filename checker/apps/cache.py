@@ -10,8 +10,12 @@ A result is stored under a key made of
 * the tool version (``checker.__version__``),
 * the options that change a result (reference sets, ``--as-of``).
 
-The value is the JSON-able per-plan summary the audit aggregates (see
-:func:`checker.apps.audit.summarize`).  Only the parent process writes: workers
+The value is the JSON-able per-plan result the audit aggregates (see
+:func:`checker.apps.audit.summarize`); beside it each row may keep a *summary*
+(the value without its findings and with its mandates compacted, see
+:mod:`checker.apps.audit.slim`), which is all a re-audit reads back, and
+the ``meta`` table keeps blobs shared by many rows (the mandates' titles)
+once.  Only the parent process writes: workers
 return summaries and the parent stores them, so parallel workers never
 contend for the database.  The database lives in one file,
 ``<cache dir>/results.sqlite``.
@@ -102,7 +106,15 @@ class ResultCache:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._retry(lambda: (self._db.execute(
             "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, source TEXT, "
-            "sha256 TEXT, created REAL, value TEXT NOT NULL)"), self._db.commit()))
+            "sha256 TEXT, created REAL, value TEXT NOT NULL, summary TEXT)"), self._db.commit()))
+        cols = {r[1] for r in self._db.execute("PRAGMA table_info(results)")}
+        if "summary" not in cols:  # a cache written before summaries were kept
+            self._retry(lambda: (self._db.execute("ALTER TABLE results ADD COLUMN summary TEXT"),
+                                 self._db.commit()))
+        self._retry(lambda: (self._db.execute(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+            self._db.commit()))
+        self._meta_seen: set[str] = set()
         self.hits = 0
         self.misses = 0
 
@@ -137,6 +149,50 @@ class ResultCache:
         self.misses += len(want) - len(out)
         return out
 
+    def get_summaries(self, keys: list[str]) -> tuple[dict[str, dict[str, Any]], list[str]]:
+        """``(summaries, without)``: the stored summaries of ``keys`` and the
+        keys that have a value but no summary (rows stored by an older
+        version: read them with :meth:`get_many`).  Missing and damaged rows
+        are in neither."""
+        out: dict[str, dict[str, Any]] = {}
+        without: list[str] = []
+        want = list(dict.fromkeys(keys))
+        for start in range(0, len(want), 500):
+            chunk = want[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for k, raw in self._db.execute(
+                    f"SELECT key, summary FROM results WHERE key IN ({marks})", chunk):
+                if raw is None:
+                    without.append(k)
+                    continue
+                try:
+                    out[k] = json.loads(raw)
+                except ValueError:  # a damaged summary: read the value instead
+                    without.append(k)
+        self.hits += len(out)
+        return out, without
+
+    def put_meta(self, key: str, value: Any) -> None:
+        """A blob many rows share (written once; ``key`` names its content)."""
+        if key in self._meta_seen:
+            return
+        text = json.dumps(value, ensure_ascii=False)
+        self._retry(lambda: self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                                             (key, text)))
+        self._meta_seen.add(key)
+
+    def get_meta(self, keys: Iterable[str]) -> dict[str, Any]:
+        out = {}
+        for k in dict.fromkeys(keys):
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (k,)).fetchone()
+            if row is not None:
+                try:
+                    out[k] = json.loads(row[0])
+                except ValueError:
+                    pass
+        self._meta_seen.update(out)
+        return out
+
     @staticmethod
     def _retry(fn, tries: int = 20) -> Any:
         """``fn()``, tried again for a while when another process holds the
@@ -149,11 +205,15 @@ class ResultCache:
                     raise
                 time.sleep(0.05 * (n + 1))
 
-    def put(self, key: str, value: dict[str, Any], source: str = "", sha256: str = "") -> None:
-        text = json.dumps(value, ensure_ascii=False)
+    def put(self, key: str, value: dict[str, Any] | str, source: str = "", sha256: str = "",
+            summary: dict[str, Any] | str | None = None) -> None:
+        """Store one row; ``value`` and ``summary`` as dicts or as their JSON text."""
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        summ = summary if summary is None or isinstance(summary, str) else \
+            json.dumps(summary, ensure_ascii=False)
         self._retry(lambda: self._db.execute(
-            "INSERT OR REPLACE INTO results (key, source, sha256, created, value) VALUES (?, ?, ?, ?, ?)",
-            (key, source, sha256, time.time(), text)))
+            "INSERT OR REPLACE INTO results (key, source, sha256, created, value, summary) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (key, source, sha256, time.time(), text, summ)))
 
     def commit(self) -> None:
         self._retry(self._db.commit)

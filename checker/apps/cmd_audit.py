@@ -78,11 +78,16 @@ def _check_refs(refs: list[str] | None, lang: str) -> None:
               help="Không in tiến độ và tổng kết / no progress bar and no summary lines.")
 @click.option("--timeout", "timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
               help="Thời gian tối đa cho một tệp (giây) / time limit per plan in seconds.")
+@click.option("--detail", "detail", type=click.Choice(["auto", "full", "summary"]), default="auto",
+              show_default=True,
+              help="audit.json: full — mọi hàng đầy đủ; summary — mỗi kế hoạch một dòng tóm tắt, chi tiết trong "
+                   "detail/; auto — full đến 200 tệp / full: every row whole; summary: one summary per plan, "
+                   "its detail in detail/<name>.json; auto: full up to 200 files.")
 @click.option("--memory-mb", "memory_mb", type=click.FloatRange(min=64), default=1024.0, show_default=True,
               help="Bộ nhớ tối đa cho một tệp (MB) / memory limit per plan in MB.")
 @LANG
 def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, no_cache, fail_on, quiet,
-                  timeout, memory_mb, lang) -> None:
+                  timeout, memory_mb, detail, lang) -> None:
     """Kiểm tra hàng loạt kế hoạch các xã và lập bảng tổng hợp của tỉnh.
 
     Audit every plan under PATHS (folders, files, globs; .txt .md .docx .pdf):
@@ -116,8 +121,14 @@ def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, n
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
+    from checker.apps.audit.jsonout import FULL_JSON_ROWS
+
+    formats = formats or ("html", "csv", "json", "md")
+    summary_json = "json" in formats and (detail == "summary" or (
+        detail == "auto" and len(files) + len(problems) > FULL_JSON_ROWS))
     kw = dict(references=refs, jobs=jobs, as_of=day, cache_dir=cache, use_cache=not no_cache,
-              files=files, problems=problems, timeout=timeout, memory_mb=memory_mb)
+              files=files, problems=problems, timeout=timeout, memory_mb=memory_mb,
+              detail_dir=out / "detail" if summary_json else None)
     try:
         if quiet or quiet_output():
             audit = run_audit(paths, **kw)
@@ -133,7 +144,7 @@ def audit_command(paths, references, jobs, out_dir, formats, as_of, cache_dir, n
         sys.exit(130)
     finally:
         signal.signal(signal.SIGTERM, previous)
-    written = write_outputs(audit, out, formats or ("html", "csv", "json", "md"), lang)
+    written = write_outputs(audit, out, formats, lang, detail)
     s = audit.summary()
     failing = _failing_rows(audit, fail_on)
     if quiet:

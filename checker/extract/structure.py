@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from checker.extract.duties import addressee
 from checker.extract.header import parse_header  # noqa: F401  (part of this module's API)
 from checker.model import Location, Section, Unit
 from checker.normalize import fold
@@ -117,9 +118,11 @@ def build_sections(units: list[Unit], items: list[Item]) -> list[Section]:
         has_children = any(
             nx.rank > it.rank and not _CLOSING.match(nx.ntext) for nx in items[k + 1:k + 2]
         )
-        if it.kind == "letter" and not has_children and (len(it.ntext) > 80 or _is_sentence(it.ntext, 40)):
+        entry = (stack and stack[-1][1].role == "organisation" and it.kind in ("arabic", "letter")
+                 and _names_body(it.ntext))
+        if it.kind == "letter" and not has_children and not entry and (len(it.ntext) > 80 or _is_sentence(it.ntext, 40)):
             continue  # a lettered task, not a heading
-        if it.kind == "arabic" and not has_children and (len(it.ntext) > 160 or (_is_sentence(it.ntext)
+        if it.kind == "arabic" and not has_children and not entry and (len(it.ntext) > 160 or (_is_sentence(it.ntext)
                                                                      and ":" not in it.ntext[:90])):
             continue  # a numbered task ("1. Triển khai hệ thống … ký số."), not a heading
         while stack and stack[-1][0] >= it.rank:
@@ -155,6 +158,14 @@ def build_sections(units: list[Unit], items: list[Item]) -> list[Section]:
 _CLOSING = re.compile(r"^\W*(Nơi nhận|TM\.|KT\.)", re.I)
 
 
+def _names_body(text: str) -> bool:
+    """An entry of TỔ CHỨC THỰC HIỆN that names its body ("5. Sở Giáo dục và Đào
+    tạo: Chủ trì …", "14. Các sở, ban ngành … chủ trì …"): a section of its own,
+    even when its duty is on the same line and nothing follows it."""
+    a = addressee(text)
+    return a is not None and bool(a.body)
+
+
 def _is_sentence(text: str, least: int = 60) -> bool:
     """A numbered line that reads as a sentence (long, ends with a full stop) is content."""
     t = text.strip()
@@ -165,6 +176,10 @@ def _cut_short(text: str) -> bool:
     """A paragraph that stops without closing punctuation, as one broken by a
     page or a conversion ("… thực hiện dự" + blank + "án đầu tư …")."""
     return not re.search(r"[.;:!?…)\]”\"]\s*$", text)
+
+
+_YEAR_END = re.compile(r"\b(?:19|20)\d\d$")
+_YEAR_ON = re.compile(r"^[-–]\s*(?:19|20)\d\d\b(?!\s*[-–/])")
 
 
 def items_of(units: list[Unit]) -> list[Item]:
@@ -180,6 +195,12 @@ def items_of(units: list[Unit]) -> list[Item]:
             continue
         lead = len(u.norm) - len(u.norm.lstrip())
         d = u.disp[lead:lead + len(s)]
+        if items and _YEAR_END.search(items[-1].ntext) and _YEAR_ON.match(s):
+            # "… giai đoạn 2026" / "- 2030, tập trung …": a year range broken at its dash
+            items[-1].ntext += " " + s
+            items[-1].text += " " + d
+            items[-1].units.append(u.index)
+            continue
         c = classify(s)
         if c:
             kind, label, rest = c

@@ -20,6 +20,8 @@ from checker.model import Indicator, Section, Task, Unit
 from checker.normalize import fold
 from checker.extract import phrases
 from checker.extract.structure import Item, section_at
+from checker.extract.lexicon import is_action, lexicon  # noqa: F401  (re-exported)
+from checker.extract.duties import CLOSING as _CLOSING, NOTE, Addressee, addressee
 
 from checker.extract.tables import (  # noqa: F401  (re-exported: part of this module's API)
     Table, _cell, _is_group_row, column_roles, table_sections, tables_of)
@@ -135,61 +137,7 @@ def body_end(units: list[Unit]) -> int:
     return len(units)
 
 
-_REQUEST = re.compile(r"^\W*(?:Đề nghị|Khuyến khích|Kính đề nghị)\b\s*:?\s*", re.I)
-# where the requested body's name ends in "Đề nghị Hội Nông dân xã vận động …"
-_REQUEST_VERB = re.compile(r"\s(?:chủ trì|phối hợp|vận động|tham gia|tuyên truyền|chỉ đạo|hướng dẫn|quan tâm|"
-                           r"tiếp tục|tích cực|giám sát|thực hiện|triển khai|xem xét|hỗ trợ)\b|[,;:]", re.I)
-# closing words of TỔ CHỨC THỰC HIỆN addressed to everyone, not a body's duty
-_CLOSING = re.compile(r"^\W*(?:Yêu cầu|Trên đây|Trong quá trình (?:tổ chức )?thực hiện|"
-                      r"(?:Ủy ban nhân dân|UBND)\s+\S+(?:\s+\S+)?\s+yêu cầu)\b", re.I)
-
-
-def _org_lead(title: str) -> tuple[str, bool]:
-    """The body a TỔ CHỨC THỰC HIỆN heading addresses, and whether it is asked
-    ("Đề nghị …: a request to a body the issuer cannot order) rather than told."""
-    head, _, rest = title.partition(":")
-    m = _REQUEST.match(head)
-    if not m:
-        return head.strip(), False
-    body = head[m.end():].strip() or rest.strip()
-    return body.rstrip(" .;"), True
-
-
-def _request_body(text: str) -> str | None:
-    """The body named in a duty that opens with "Đề nghị …"."""
-    m = _REQUEST.match(text)
-    if not m:
-        return None
-    rest = text[m.end():]
-    v = _REQUEST_VERB.search(rest)
-    body = rest[:v.start()] if v else rest[:80]
-    return body.strip() or None
-
-
 # ------------------------------------------------------------ splitting
-
-_LEXICON: dict | None = None
-
-
-def lexicon() -> dict:
-    global _LEXICON
-    if _LEXICON is None:
-        from checker.resources import load_yaml, read_text
-
-        data = load_yaml(read_text("reference", "lexicon.yaml"))
-        _LEXICON = {
-            "verbs": tuple(sorted({fold(v) for v in data["action_verbs"]}, key=len, reverse=True)),
-            "connectives": tuple(fold(v) for v in data["connectives"]),
-        }
-    return _LEXICON
-
-
-def is_action(ntext: str) -> bool:
-    """An item that gives an action: it opens with an action verb of the lexicon."""
-    f = fold(ntext.strip().lstrip("*_ "))
-    lex = lexicon()
-    return f.startswith(lex["verbs"]) and not f.startswith(lex["connectives"])
-
 
 _MAYBE_SENTENCES = re.compile(r"[.;!?]\s+[A-ZĐÀ-Ỹ]")
 
@@ -245,6 +193,66 @@ def _items_in(units: list[Unit], items: list[Item], sections: list[Section],
 _LABEL = re.compile(r"[#*\s]*(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}|[a-zđ])\s*[.)/-]\s*")
 
 
+def _duties(units: list[Unit], items: list[Item], sections: list[Section], add) -> None:
+    """The duties of TỔ CHỨC THỰC HIỆN, each with the body of the entry it sits
+    under: an item at an entry's level (or higher) closes it, so a duty never
+    falls to the body above ("5. Sở X:**** **duty" after "4. Sở Y" and its "-"
+    items); a paragraph that names its own body after an entry written on one
+    line opens an entry of its own (:mod:`checker.extract.duties`)."""
+    heading = {s.unit: s for s in sections}
+    end = body_end(units)
+    after = {id(a): b for a, b in zip(items, items[1:])}
+    stack: list[tuple[int, str | None, bool, bool]] = []  # (rank, body, request, inline)
+    filled: set[str] = set()
+    for it in items:
+        sec = section_at(sections, it.unit)
+        if it.unit >= end or sec is None or sec.role != "organisation" or \
+                (it.unit in heading and heading[it.unit].level == 1):
+            stack = []
+            continue
+        ntext, text = it.ntext, it.text
+        if _CLOSING.match(ntext) or NOTE.match(ntext):
+            continue
+        head = heading.get(it.unit)
+        a = addressee(ntext, heading=head is not None)
+        if a is None and head is not None and len(ntext) <= 100 and not is_action(ntext):
+            a = Addressee(ntext.strip().rstrip(" :."), False, len(ntext), False)  # "8. Trách nhiệm của cộng đồng"
+        named = a is not None and bool(a.body)
+        shown = a.shown(text) if named and len(text) == len(ntext) else (a.body if named else None)
+        if it.kind == "para":
+            if named and a.inline and (not stack or stack[-1][3]) and not is_action(ntext):
+                rank = stack[-1][0] if stack else it.rank  # a sibling of the entry above
+                stack = [e for e in stack if e[0] < rank] + [(rank, shown, a.request, True)]
+        else:
+            while stack and stack[-1][0] >= it.rank:
+                stack.pop()
+            # under a body's heading, an item's own subject does not replace it; an explicit
+            # "Body:" or a request does
+            own = named and (not any(e[1] for e in stack) or a.duty_at > 0 or a.request)
+            stack.append((it.rank, shown if own else None, a.request if own else False,
+                          a.inline if own else True))
+        if head is not None:
+            if not (named and a.inline):
+                continue  # a body's heading ("1. Sở Khoa học và Công nghệ"), duties below
+            duty = (text[a.duty_at:] if a.duty_at else text).rstrip().rstrip(":")
+            if a.duty_at and len(duty.strip()) <= 40:
+                continue
+        else:
+            if it.kind == "para" and not _para_is_task(it, sec, first=sec.id not in filled):
+                continue
+            filled.add(sec.id)
+            nxt = after.get(id(it))
+            if ntext.rstrip().endswith(":") and nxt is not None and nxt.rank > it.rank:
+                continue  # a lead whose sub-items are the duties
+            duty = text[a.duty_at:] if named and a.inline and a.duty_at else text
+        nduty = ntext[len(ntext) - len(duty):] if len(ntext) == len(text) else duty
+        body = next(((b, r) for _, b, r, _ in reversed(stack) if b), None)
+        l2, partners = roles_in(nduty, duty)
+        lead, request = body if body else (l2, False)
+        add(duty, it.unit, "organisation", lead=lead, partners=partners,
+            deadline=deadline_in(nduty, duty), request=request)
+
+
 def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
                   tables: list[Table]) -> list[Task]:
     tasks: list[Task] = []
@@ -257,7 +265,7 @@ def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
 
     after = {id(a): b for a, b in zip(items, items[1:])}
     filled: set[str] = set()  # sections that already hold a task
-    for it, sec in _items_in(units, items, sections, ("tasks", "organisation")):
+    for it, sec in _items_in(units, items, sections, ("tasks",)):
         if it.kind == "para" and not _para_is_task(it, sec, first=sec.id not in filled):
             continue
         filled.add(sec.id)
@@ -265,35 +273,12 @@ def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
         if it.ntext.rstrip().endswith(":") and nxt is not None and nxt.rank > it.rank:
             continue  # a lead ("- Về dữ liệu …, tập trung:") whose sub-items are the tasks
         text, ntext = it.text, it.ntext
-        if sec.role == "organisation":
-            if _CLOSING.match(ntext):
-                continue
-            lead, request = _org_lead(sec.title) if sec.level > 1 else (None, False)
-            l2, partners = roles_in(ntext, text)
-            head, colon, _ = text.partition(":")
-            if not lead and colon and len(head) < 90 and not _REQUEST.fullmatch(head):
-                lead, request = _org_lead(head)  # "1. Phòng Kinh tế: chủ trì …"
-            asked = _request_body(text)
-            if asked and not lead:
-                lead, request = asked, True
-            # a duty belongs to the body whose heading it sits under
-            add(text, it.unit, "organisation", lead=lead or l2, partners=partners,
-                deadline=deadline_in(ntext, text), request=request)
-            continue
         for ntext, text in split_instructions(ntext, text):
             lead, partners = roles_in(ntext, text)
 
             add(text, it.unit, "prose", lead=lead, partners=partners,
                 deadline=deadline_in(ntext, text), product=product_in(ntext, text))
-    # organisation headings that carry their duty in the heading itself
-    for s in sections:
-        if s.role == "organisation" and s.level > 1 and ":" in s.title:
-            head, duty = s.title.split(":", 1)
-            if _REQUEST.fullmatch(head + ":") or _REQUEST.fullmatch(head):
-                continue  # "6. Đề nghị: Hiệp hội …": the heading names the bodies, the duties follow
-            lead, request = _org_lead(s.title)
-            if len(duty.strip()) > 40:
-                add(duty, s.unit, "organisation", lead=lead, deadline=deadline_in(duty), request=request)
+    _duties(units, items, sections, add)
 
     # numbered items of a task part that are tasks themselves: a sub-heading with no
     # item and no sub-heading under it, written as an instruction ("1. Xây dựng kế

@@ -88,7 +88,9 @@ def _context(audit: Audit, lang: str) -> dict[str, Any]:
     used_cats = [c for c in CATEGORIES if any(r.get("counts", {}).get(c) for r in audit.ok_rows)] \
         or list(CATEGORIES)
     by_source = {r["source"]: r for r in audit.rows}
-    return {"audit": audit, "L": L, "lang": lang, "summary": audit.summary(),
+    from checker import __version__
+
+    return {"audit": audit, "L": L, "lang": lang, "summary": audit.summary(), "tool_version": __version__,
             "categories": used_cats, "status_colour": STATUS_COLOUR,
             "ranked_rows": [by_source[e["source"]] for e in audit.ranking],
             "error_rows": audit.error_rows,
@@ -104,66 +106,17 @@ def render_md(audit: Audit, lang: str = "vi") -> str:
     return _template("audit.md.j2").render(**_context(audit, lang))
 
 
-def _stream(name: str, audit: Audit, lang: str, path: Path) -> None:
+def _stream(name: str, audit: Audit, lang: str, path: Path, **extra: Any) -> None:
     """Render a template piece by piece into ``path`` (the dashboard of 1,000
     plans is ~30 MB: rendering it to one string first doubles the peak)."""
     with open(path, "w", encoding="utf-8") as fh:
-        for piece in _template(name).generate(**_context(audit, lang)):
+        for piece in _template(name).generate(**_context(audit, lang), **extra):
             fh.write(piece)
 
 
-_JSON = {"ensure_ascii": False, "indent": 1, "default": str}
-
-
-def render_json(audit: Audit) -> str:
-    import json
-
-    return json.dumps(audit.to_dict(), **_JSON)
-
-
-def write_json(audit: Audit, path: Path) -> None:
-    """audit.json streamed to the file, one top-level field and one list
-    item at a time: the per-plan matrices are made row by row as they are
-    written, never held whole (at 3,321 plans they are ~100 MB of Python
-    objects).  The bytes are exactly those of ``json.dump(audit.to_dict(),
-    indent=1)``."""
-    import json
-
-    def dumps(v: Any, depth: int) -> str:
-        text = json.dumps(v, **_JSON)
-        return text.replace("\n", "\n" + " " * depth) if depth else text
-
-    ok = audit.ok_rows
-    lazy = {
-        "group_matrix": lambda: ({"source": r["source"], "commune": r.get("commune"),
-                                  "ratios": r.get("group_ratios", {})} for r in ok),
-        "mandate_matrix": lambda: ({"source": r["source"], "commune": r.get("commune"),
-                                    "cells": {m["id"]: {"status": m["status"], "score": m["score"]}
-                                              for m in r.get("mandates", [])}} for r in ok),
-    }
-    head = audit.to_dict(matrices=False)
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write("{")
-        first = True
-        for key in head:
-            if key in lazy:
-                items: Iterable[Any] | None = lazy[key]()
-            elif key in ("rows",) or isinstance(head.get(key), list):
-                items = head[key]
-            else:
-                items = None
-            fh.write(("\n" if first else ",\n") + " " + json.dumps(key, ensure_ascii=False) + ": ")
-            first = False
-            if items is None:
-                fh.write(dumps(head[key], 1))
-                continue
-            n = 0
-            for item in items:
-                fh.write(("[\n  " if n == 0 else ",\n  ") + dumps(item, 2))
-                n += 1
-            fh.write("\n ]" if n else "[]")
-        fh.write("\n}\n")
-
+from checker.apps.audit.jsonout import (  # noqa: E402 - audit.json lives there
+    DETAIL_MODES, FULL_JSON_ROWS, full_rows, json_mode, render_json, write_details, write_json,
+)
 
 
 def audit_csv_rows(audit: Audit, lang: str = "vi") -> list[list[Any]]:
@@ -221,29 +174,70 @@ def _write_csv(path: Path, rows: Iterable[list[Any]]) -> None:
 
 
 def write_outputs(audit: Audit, out_dir: str | Path, formats: Iterable[str] = ("html", "csv", "json", "md"),
-                  lang: str = "vi") -> list[Path]:
-    """Write dashboard.html, audit.csv + matrix.csv, audit.json, audit.md."""
+                  lang: str = "vi", detail: str = "auto") -> list[Path]:
+    """Write dashboard.html, audit.csv + matrix.csv, audit.json, audit.md
+    (``detail``: what audit.json holds, see :func:`write_json`).
+
+    What an unchanged re-audit would write again byte for byte is left as it
+    is (matrix.csv, the part pages, the detail files: see
+    :mod:`~checker.apps.audit.detail`).  The seconds each output took go to
+    ``timings`` (``out_html``, ``out_csv``, ``out_md``; audit.json, written
+    last, holds them)."""
+    import time
+
+    from checker.apps.audit.detail import Fingerprints
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
     formats = set(formats)
+    paths: dict[str, list[Path]] = {}
+    fps = Fingerprints(out)
+    t = time.perf_counter()
+
+    def mark(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        audit.timings[name] = round(now - t, 3)
+        t = now
+
     if "html" in formats:
-        written += write_dashboard(audit, out, lang)
+        paths["html"] = write_dashboard(audit, out, lang, fps)
+        mark("out_html")
     if "csv" in formats:
         p = out / "audit.csv"
         _write_csv(p, iter_audit_csv(audit, lang))
         q = out / "matrix.csv"
-        _write_csv(q, iter_matrix_csv(audit))
-        written += [p, q]
-    if "json" in formats:
-        p = out / "audit.json"
-        write_json(audit, p)
-        written.append(p)
+        fp = _matrix_fingerprint(audit)
+        if not fps.fresh(q.name, fp):
+            _write_csv(q, iter_matrix_csv(audit))
+            fps.wrote(q.name, fp)
+        paths["csv"] = [p, q]
+        mark("out_csv")
     if "md" in formats:
         p = out / "audit.md"
         _stream("audit.md.j2", audit, lang, p)
-        written.append(p)
-    return written
+        paths["md"] = [p]
+        mark("out_md")
+    if "json" in formats:
+        p = out / "audit.json"
+        write_json(audit, p, detail)
+        paths["json"] = [p] + ([out / "detail"] if json_mode(audit, detail) == "summary" else [])
+    fps.save()
+    return [p for f in ("html", "csv", "json", "md") for p in paths.get(f, [])]
+
+
+def _matrix_fingerprint(audit: Audit) -> str:
+    from checker import __version__
+    from checker.apps.audit.detail import fingerprint
+
+    return fingerprint("matrix.csv", __version__, audit.data_version, audit.mandates,
+                       [(r["source"], r.get("commune"), _row_identity(audit, r)) for r in audit.ok_rows])
+
+
+def _row_identity(audit: Audit, r: dict[str, Any]) -> Any:
+    """What a row's content depends on: its cache key when known (content,
+    data, tool and options), else the row itself."""
+    return audit.keys.get(r["source"]) or {k: v for k, v in r.items() if k not in ("cached", "elapsed")}
 
 
 # ---------------------------------------------------------------- the dashboard at scale
@@ -269,7 +263,7 @@ SUMMARY_LABELS = {
 }
 
 
-def write_dashboard(audit: Audit, out: Path, lang: str = "vi") -> list[Path]:
+def write_dashboard(audit: Audit, out: Path, lang: str = "vi", fps: Any = None) -> list[Path]:
     """dashboard.html: the whole audit on one page up to
     :data:`FULL_DASHBOARD_ROWS` files (unchanged from before); above that a
     summary page that stays small at any scale (a few hundred KB) and links
@@ -280,14 +274,27 @@ def write_dashboard(audit: Audit, out: Path, lang: str = "vi") -> list[Path]:
 
     from checker.apps.audit.aggregate import provincial_documents
 
+    from checker import __version__, resources
+    from checker.apps.audit.detail import Fingerprints, fingerprint
+
     p = out / "dashboard.html"
     if len(audit.rows) <= FULL_DASHBOARD_ROWS:
         _stream("audit.html.j2", audit, lang, p)
         return [p]
+    own = fps is None
+    fps = Fingerprints(out) if own else fps
     part_dir = out / "dashboard"
     part_dir.mkdir(parents=True, exist_ok=True)
+    n_pages = (len(audit.ranking) + PAGE_ROWS - 1) // PAGE_ROWS
     for old in part_dir.glob("part-*.html"):
-        old.unlink()
+        try:
+            k = int(old.stem.split("-")[1])
+        except (IndexError, ValueError):
+            k = 0
+        if not 1 <= k <= n_pages:
+            old.unlink()
+    base = fingerprint(__version__, audit.data_version, lang, audit.references, audit.as_of, audit.groups,
+                       audit.mandates, resources.read_text("reports", "audit.html.j2"))
     by_source = {r["source"]: r for r in audit.rows}
     stale_by: dict[str, list] = {}
     for s in audit.stale_citations:
@@ -296,15 +303,21 @@ def write_dashboard(audit: Audit, out: Path, lang: str = "vi") -> list[Path]:
     for k, start in enumerate(range(0, len(audit.ranking), PAGE_ROWS), 1):
         ranking = audit.ranking[start:start + PAGE_ROWS]
         rows = [by_source[e["source"]] for e in ranking]
-        sub = dataclasses.replace(audit, rows=rows, ranking=ranking,
-                                  provincial_documents=provincial_documents(rows),
-                                  stale_citations=[s for e in ranking for s in stale_by.get(e["source"], [])])
+        stale = [s for e in ranking for s in stale_by.get(e["source"], [])]
         name = f"part-{k:03d}.html"
-        _stream("audit.html.j2", sub, lang, part_dir / name)
+        fp = fingerprint(base, ranking, stale, [(r["source"], r.get("commune"), _row_identity(audit, r))
+                                                for r in rows])
+        if not fps.fresh(f"dashboard/{name}", fp):
+            sub = dataclasses.replace(audit, rows=rows, ranking=ranking,
+                                      provincial_documents=provincial_documents(rows), stale_citations=stale)
+            _stream("audit.html.j2", sub, lang, part_dir / name, part=True)
+            fps.wrote(f"dashboard/{name}", fp)
         pages.append({"href": f"dashboard/{name}", "label": f"{k:03d}", "first": ranking[0]["rank"],
                       "last": ranking[-1]["rank"], "from_commune": ranking[0].get("commune"),
                       "to_commune": ranking[-1].get("commune")})
     _stream_summary(audit, lang, p, pages)
+    if own:
+        fps.save()
     return [p, part_dir]
 
 

@@ -13,6 +13,7 @@ becomes an error row.  Several audits may share one cache folder.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import tempfile
 import time
@@ -26,6 +27,8 @@ from checker.apps.audit.rows import check_one, error_row
 
 DEFAULT_TIMEOUT = 120.0     # seconds one plan may take in a worker
 DEFAULT_MEMORY_MB = 1024.0  # memory one worker may add while checking a plan
+SLIM_ABOVE = 200            # above this many files (with a cache) the parent holds slim rows
+FREEZE_EVERY = 256          # rows between two gc.freeze() calls (see run_audit)
 
 _WORKER_TEXT = {
     "timeout": ("Kiểm tra tệp quá thời gian cho phép ({d}); tệp bị bỏ qua.",
@@ -121,11 +124,20 @@ def run_audit(paths: Iterable[str | Path], references: list[str] | None = None,
               files: list[Path] | None = None,
               problems: list[tuple[Path, str, str, str]] | None = None,
               timeout: float | None = DEFAULT_TIMEOUT,
-              memory_mb: float | None = DEFAULT_MEMORY_MB) -> Audit:
+              memory_mb: float | None = DEFAULT_MEMORY_MB,
+              detail_dir: str | Path | None = None) -> Audit:
     """Audit every plan under ``paths``; see the module docstring.
 
     ``files`` (with ``problems``, the paths :func:`find_plans` could not use)
-    skips the discovery when the caller has done it."""
+    skips the discovery when the caller has done it.
+
+    With a cache and more than :data:`SLIM_ABOVE` files the audit holds slim
+    rows (:mod:`~checker.apps.audit.slim`: no findings, inner dicts shared)
+    and reads only the stored summaries of the cache hits; each checked
+    plan's full row goes to the cache and, with ``detail_dir``, to its
+    detail file (:mod:`~checker.apps.audit.detail`) as it arrives."""
+    from checker.apps.audit.detail import detail_name, detail_text, write_atomic
+    from checker.apps.audit.slim import Interner, expand_summary, slim_row, stored_summary
     from checker.apps.cache import ResultCache, data_version, file_sha256, make_key, options_key
     from checker.apps.workers import WorkerError, WorkerPool
 
@@ -143,6 +155,15 @@ def run_audit(paths: Iterable[str | Path], references: list[str] | None = None,
                   data_version=data_version())
     cache = ResultCache(cache_dir) if (use_cache and cache_dir) else None
     audit.cache_path = str(cache.path) if cache is not None else None
+    slim = cache is not None and len(plan_files) + len(problems or []) > SLIM_ABOVE
+    audit.slim = slim
+    interner = Interner()
+    details = Path(detail_dir) if detail_dir else None
+    if details is not None:
+        details.mkdir(parents=True, exist_ok=True)
+        have = set(os.listdir(details))
+    else:
+        have = set()
     opts = options_key(refs, as_of)
 
     # every entry in one stable order: plan files and the paths that are not
@@ -176,7 +197,15 @@ def run_audit(paths: Iterable[str | Path], references: list[str] | None = None,
             continue
         keys[i] = (sha, make_key(sha, opts))
     marks["discover_hash"] = time.perf_counter()
-    hits = cache.get_many([k for _, k in keys.values()]) if cache is not None else {}
+    gc.freeze()  # the rows to come are acyclic: the collector need not scan them again and again
+    if cache is None:
+        hits: dict[str, dict[str, Any]] = {}
+    elif slim:
+        hits = _slim_hits(cache, [k for _, k in keys.values()], interner)
+    else:
+        hits = cache.get_many([k for _, k in keys.values()])
+    audit.keys = {}
+    missing_detail = []
     for i, (sha, key) in keys.items():
         src = entries[i][0]
         hit = hits.get(key)
@@ -185,21 +214,40 @@ def run_audit(paths: Iterable[str | Path], references: list[str] | None = None,
             hit["source"], hit["file"], hit["cached"] = shown, safe_name(entries[i][1].name), True
             if hit.get("ok"):
                 hit["commune"] = hit.get("commune") or Path(shown).stem
-            rows[i] = _share(hit, shared)
+                audit.keys[shown] = key
+                if details is not None and detail_name(shown, key) not in have:
+                    missing_detail.append((shown, key, i))
+            rows[i] = hit if slim else _share(hit, shared)
             tick()
         else:
             todo.append((i, src, sha, key))
+    if missing_detail:
+        _write_missing_details(cache, details, missing_detail, rows, slim)
+    gc.freeze()
 
     def done(i: int, key: str, row: dict[str, Any]) -> None:
-        row["cached"] = False
         cacheable = row.pop("cacheable", True)
         src = entries[i][0]
         if safe_name(src) != src:
             row = _clean(row)
+        text = None
         if cache is not None and cacheable:
-            cache.put(key, row, source=row["source"], sha256=row.get("sha256", ""))
+            import json
+
+            text = json.dumps(row, ensure_ascii=False)
+            summary, meta = stored_summary(row)
+            if meta is not None:
+                cache.put_meta(*meta)
+            cache.put(key, text, source=row["source"], sha256=row.get("sha256", ""), summary=summary)
             cache.commit()  # at once: a killed audit keeps every finished plan
-        rows[i] = _share(row, shared)
+        row["cached"] = False
+        if row.get("ok"):
+            audit.keys[row["source"]] = key
+            if details is not None:
+                write_atomic(details / detail_name(row["source"], key), detail_text(row))
+        rows[i] = slim_row(row, interner) if slim else _share(row, shared)
+        if len(rows) % FREEZE_EVERY == 0:
+            gc.freeze()
         tick()
 
     marks["cache_lookup"] = time.perf_counter()
@@ -225,8 +273,57 @@ def run_audit(paths: Iterable[str | Path], references: list[str] | None = None,
     marks["check"] = time.perf_counter()
     audit.rows = [rows[i] for i in sorted(rows)]
     aggregate(audit)
+    gc.unfreeze()
     marks["reduce"] = time.perf_counter()
     names = list(marks)
     audit.timings = {n: round(marks[n] - marks[p], 3) for p, n in zip(names, names[1:])}
     audit.elapsed = time.perf_counter() - t0
     return audit
+
+
+def _slim_hits(cache: Any, keys: list[str], interner: Any) -> dict[str, dict[str, Any]]:
+    """The slim rows of the cached ``keys``, from their stored summaries (a
+    row stored without one, by an older version, is read whole, slimmed and
+    given its summary for the next time)."""
+    from checker.apps.audit.slim import expand_summary, slim_row, stored_summary
+
+    summaries, without = cache.get_summaries(keys)
+    metas = cache.get_meta({s["mandates"]["meta"] for s in summaries.values()
+                            if isinstance(s.get("mandates"), dict) and "meta" in s["mandates"]})
+    out: dict[str, dict[str, Any]] = {}
+    for k, s in summaries.items():
+        row = expand_summary(s, metas, interner)
+        if row is None:
+            without.append(k)
+        else:
+            out[k] = row
+    if without:
+        full = cache.get_many(without)
+        for k, row in full.items():
+            summary, meta = stored_summary(row)
+            if meta is not None:
+                cache.put_meta(*meta)
+            cache.put(k, row, source=row.get("source", ""), sha256=row.get("sha256", ""), summary=summary)
+            out[k] = slim_row(row, interner)
+        cache.commit()
+    return out
+
+
+def _write_missing_details(cache: Any, details: Path, missing: list, rows: dict, slim: bool) -> None:
+    """Detail files of cache hits that have none yet (a new output folder):
+    from the full rows in memory, or read back from the store in batches."""
+    from checker.apps.audit.detail import detail_name, detail_text, write_atomic
+
+    for start in range(0, len(missing), 200):
+        chunk = missing[start:start + 200]
+        full = cache.get_many([k for _, k, _ in chunk]) if slim else {}
+        for shown, key, i in chunk:
+            row = full.get(key) if slim else rows[i]
+            if row is None:
+                continue
+            if slim:  # the row as this audit shows it: its own path and name
+                mine = rows[i]
+                for f in ("source", "file", "commune"):
+                    if f in row:
+                        row[f] = mine.get(f)
+            write_atomic(details / detail_name(shown, key), detail_text(row))
