@@ -102,6 +102,27 @@ def test_body_prefilter_picks_the_entries_the_triggers_pick(all_seeds):
                 folded = _fast_fold(u.norm)
                 want = [b for b, t in zip(entries, trig) if not t or any(x in folded for x in t)]
                 assert pre.candidates(folded) == want
+                # with the text: the one-search union drops only entries that find nothing
+                got = pre.candidates(folded, u.norm)
+                assert got == want or (got == [] and not any(b.search(u.norm) for b in want))
+
+
+def test_body_union_finds_a_unit_exactly_when_an_entry_does(all_seeds):
+    from checker.cite.catalog import bodies
+    from checker.judge.checks.bodies import _union
+
+    entries = list(bodies())
+    union = _union(entries)
+    assert union is not None
+    texts, rng = _pattern_texts(all_seeds)
+    texts += ["UBND huyện Tư Nghĩa", "Phòng Nội vụ huyện", "cấp huyện", "Bộ Thông tin và Truyền thông",
+              "phòng nội vụ huyện", "Ban Thường vụ Huyện ủy", "thị trấn"]
+    found = 0
+    for t in texts:
+        some = any(b.search(t) for b in entries)
+        assert bool(union.search(t)) == some, t
+        found += some
+    assert found > 10
 
 
 def _yaml_files():
@@ -312,3 +333,26 @@ def test_underthesea_data_read_without_joblib_is_joblib_s():
     for u in read(seed).units[:200]:
         toks = [[t] for t in tokenize(u.norm)]
         assert mine.predict(toks) == ref.predict(toks), u.norm
+
+
+def test_rescoring_in_one_cdist_per_task_is_token_set_ratio(seed):
+    """score_pairs rescores each task's candidates with one rapidfuzz cdist
+    call (float64): the values token_set_ratio gives pair by pair; and the
+    strong-only pairs _mention asks for are the full run's strong pairs, with
+    the same scores, in the same order."""
+    from rapidfuzz import fuzz
+
+    from checker.match import matcher as M
+    from checker.pipeline import extract
+
+    plan = extract(seed("002"))
+    tasks = list(plan.tasks) + M.indicator_tasks(plan.indicators)
+    for sets in (("nq57", "nq71"), ("nq57", "nq03")):
+        mds, preps, pairs = M.score_pairs(tasks, sets, "commune")
+        assert pairs
+        for (ti, mi), pr in pairs.items():
+            if pr.fuzz:
+                assert pr.fuzz == fuzz.token_set_ratio(preps[ti].longer, mds[mi].short)
+        _, _, strong = M.score_pairs(tasks, sets, "commune", only_strong=True)
+        want = [(k, pr.score) for k, pr in pairs.items() if pr.anchors]
+        assert [(k, pr.score) for k, pr in strong.items()] == want and want

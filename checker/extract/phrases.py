@@ -131,7 +131,7 @@ def _trie(patterns: list[tuple[str, list[dict[str, Any]]]]) -> _Node | None:
                     node.rx.append((re.compile(val), val, child))
                     node = child
         if not pat:
-            return None  # spaCy skips empty matches; expand() never makes one
+            return None  # spaCy skips empty matches; expand() never makes one (the root ends none)
         node.ends.append((idx, label))
     return root
 
@@ -142,19 +142,25 @@ def _trie_matches(root: _Node, words: list[str]) -> list[tuple[str, int, int]]:
     token, then the order the patterns were added; one per label and span."""
     found: list[tuple[int, int, int, str]] = []
     n = len(words)
-    for i in range(n):
-        stack = [(root, i)]
+    first, first_rx = root.lit, root.rx
+    for i, w in enumerate(words):
+        # the root has no pattern ending at it: start from its children
+        child = first.get(w)
+        stack = [(child, i + 1)] if child is not None else []
+        for rx, _, c in first_rx:
+            if rx.search(w):
+                stack.append((c, i + 1))
         while stack:
             node, j = stack.pop()
             for idx, label in node.ends:
                 found.append((j, i, idx, label))
             if j < n:
-                w = words[j]
-                child = node.lit.get(w)
+                x = words[j]
+                child = node.lit.get(x)
                 if child is not None:
                     stack.append((child, j + 1))
                 for rx, _, child in node.rx:
-                    if rx.search(w):
+                    if rx.search(x):
                         stack.append((child, j + 1))
     found.sort()
     out: list[tuple[str, int, int]] = []
