@@ -64,6 +64,8 @@ class Unit:
     cells: list[str] | None = None
     cell_spans: list[tuple[int, int]] | None = None
     table: int | None = None  # id of the table a row belongs to
+    merged: tuple[int, ...] = ()  # cells continuing a cell merged down from the row above (Word vMerge)
+    spanned: tuple[int, ...] = ()  # cells covered by a cell to their left (Word gridSpan)
     style: str | None = None  # Word style name, if any
     numbering: str | None = None  # list label Word generates ("1.", "a)")
     norm: str = ""
