@@ -17,6 +17,16 @@ same module object, so code that wants the whole library still gets it,
 with the submodules already imported shared.  Nothing changes in what the
 functions compute: they are the same functions the package would export.
 
+underthesea's splitter also reads three small data files with
+``joblib.load`` (the normaliser's maps when it is imported, the segmenter's
+feature list and dictionary on the first call), and joblib costs ~0.1 s to
+import (asyncio, ssl, pydoc …).  The files are plain pickles, which
+``joblib.load`` reads as ``pickle.load`` does; for the version of underthesea
+this was checked on (:data:`UNDERTHESEA_CHECKED`; tests/test_speed.py checks
+it again), :func:`_prime_normaliser` and :func:`_prime_segmenter` load them with ``pickle`` into the very
+module attributes underthesea's own code would set, so its functions run
+unchanged.  Another version gets the plain path.
+
 ``PLANCHECK_FULL_IMPORTS=1`` turns this off (plain imports), and any
 failure of the narrow path falls back to the plain import.
 """
@@ -25,9 +35,18 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import pickle
 import sys
 import types
+from pathlib import Path
 from typing import Any
+
+# the underthesea release whose joblib files were checked to be plain pickles
+# and whose module layout _prime_underthesea relies on
+UNDERTHESEA_CHECKED = ("9.5.0",)
+_TN = "underthesea.pipeline.text_normalize.text_normalizer"
+_TN_RULES = "tn_rules_2023_07_14.bin"
+_WS_MODEL = ("models", "ws_crf_vlsp2013_20230727")
 
 # attribute of the package -> module that defines it (underthesea)
 _UNDERTHESEA = {
@@ -88,12 +107,96 @@ def _light(name: str) -> types.ModuleType:
     mod.__path__ = list(spec.submodule_search_locations)
     mod.__package__ = name
     sys.modules[name] = mod
+    primed = False
     try:
+        if name == "underthesea":
+            primed = _prime_normaliser(Path(spec.origin).parent)
         for sub in _PRELUDE.get(name, ()):
             importlib.import_module(sub)
+        if primed:
+            _prime_segmenter(Path(spec.origin).parent)
     except Exception:
         complete(mod)  # the plain import, with what was imported so far
     return mod
+
+
+def _load_pickle(path: Path) -> Any:
+    # an installed data file of underthesea, which reads it with joblib.load
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+def checked_underthesea() -> Path | None:
+    """The folder of the installed underthesea if it is a release in
+    :data:`UNDERTHESEA_CHECKED` (and the narrow imports are on), else None."""
+    if os.environ.get("PLANCHECK_FULL_IMPORTS"):
+        return None
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.origin:
+        return None
+    root = Path(spec.origin).parent
+    return root if _checked_underthesea(root) else None
+
+
+def _checked_underthesea(root: Path) -> bool:
+    return any((root.parent / f"underthesea-{v}.dist-info").is_dir() for v in UNDERTHESEA_CHECKED)
+
+
+def _prime_normaliser(root: Path) -> bool:
+    """Register underthesea's normaliser-maps module, read without joblib."""
+    if not _checked_underthesea(root) or _TN in sys.modules:
+        return False
+    rules = root / "pipeline" / "text_normalize" / _TN_RULES
+    data = _load_pickle(rules)
+
+    class TextNormalizer:  # the library's class, reading its file with pickle
+        def __init__(self, binary_file):
+            d = _load_pickle(Path(binary_file))
+            self.character_map = d["character"]
+            self.token_map = d["token"]
+
+    tn = types.ModuleType(_TN)
+    tn.__file__ = str(rules.parent / "text_normalizer.py")
+    tn.__package__ = _TN.rsplit(".", 1)[0]
+    tn.TextNormalizer = TextNormalizer
+    tn.rule_file = _TN_RULES
+    tn.text_normalizer = normalizer = TextNormalizer.__new__(TextNormalizer)
+    normalizer.character_map, normalizer.token_map = data["character"], data["token"]
+    tn.character_map, tn.token_map = data["character"], data["token"]
+    sys.modules[_TN] = tn
+    return True
+
+
+def _prime_segmenter(root: Path) -> None:
+    """Give word_tokenize its model, loaded without joblib on the first call."""
+    wt = importlib.import_module("underthesea.pipeline.word_tokenize")
+    if getattr(wt, "word_tokenize_model", 1) is None:
+        wt.word_tokenize_model = _Segmenter(root.joinpath("pipeline", "word_tokenize", *_WS_MODEL))
+
+
+class _Segmenter:
+    """underthesea's FastCRFSequenceTagger for word_tokenize (load + predict),
+    loaded on the first call, its feature list and dictionary read with pickle."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.featurizer = self.estimator = None
+
+    def _load(self) -> None:
+        from underthesea_core import CRFFeaturizer, CRFTagger
+
+        estimator = CRFTagger()
+        estimator.load(str(self.base / "models.bin"))
+        features = _load_pickle(self.base / "features.bin")
+        dictionary = _load_pickle(self.base / "dictionary.bin")
+        self.featurizer = CRFFeaturizer(features, dictionary)
+        self.estimator = estimator
+
+    def predict(self, tokens):
+        if self.estimator is None:
+            self._load()
+        x = self.featurizer.process([tokens])[0]
+        return self.estimator.tag(x)
 
 
 _READY: dict[str, types.ModuleType] = {}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = {"\u00a0", "\u2007", "\u202f", "\u2009", "\u2002", "\u2003", "\u3000", "\t"}
 _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad"}
@@ -235,14 +236,36 @@ def display(text: str) -> str:
     return normalize(text, restyle=False)[0]
 
 
-_FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+_BEYOND = re.compile("[\u3000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _marks() -> re.Pattern:
+    """The characters below U+3000 that ``unicodedata.combining`` marks, as one
+    character class (built once per process, ~2 ms)."""
+    ranges: list[list[int]] = []
+    for code in range(0x3000):
+        if unicodedata.combining(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return re.compile("[" + "".join(
+        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges) + "]")
 
 
 def fold(text: str) -> str:
     """Lowercase, accent-free form of normalised text; same length."""
-    t = text.translate(_FOLD_TABLE)
+    t = text.replace("đ", "d").replace("Đ", "d")
     d = unicodedata.normalize("NFD", t)
-    out = "".join(c for c in d if not unicodedata.combining(c))
+    if d.isascii():
+        out = d
+    elif _BEYOND.search(d):
+        out = "".join(c for c in d if not unicodedata.combining(c))
+    else:  # the same, with one regular expression
+        out = _marks().sub("", d)
     if len(out) != len(t):  # characters that do not decompose cleanly
         out = "".join(
             (unicodedata.normalize("NFD", c)[0] if c.isalpha() else c) for c in t

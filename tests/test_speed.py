@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 HEAVY = ("spacy.cli", "spacy.language", "spacy.pipeline", "httpx", "weasel", "requests",
          "underthesea.pipeline.ner", "underthesea.pipeline.chunking", "underthesea.pipeline.classification",
-         "networkx", "jsonschema")
+         "networkx", "jsonschema",
+         # no spaCy at all (trie and n-gram dictionary), no joblib (pickle), and not
+         # the POS predictor's module (its 74,000-word dictionary, urllib)
+         "spacy", "spacy.tokens", "thinc", "joblib", "underthesea.models.fast_crf_sequence_tagger",
+         "underthesea.pipeline.pos_tag", "urllib.request")
 
 
 def _run(code: str, env: dict | None = None) -> str:
@@ -97,6 +102,27 @@ def test_body_prefilter_picks_the_entries_the_triggers_pick(all_seeds):
                 folded = _fast_fold(u.norm)
                 want = [b for b, t in zip(entries, trig) if not t or any(x in folded for x in t)]
                 assert pre.candidates(folded) == want
+                # with the text: the one-search union drops only entries that find nothing
+                got = pre.candidates(folded, u.norm)
+                assert got == want or (got == [] and not any(b.search(u.norm) for b in want))
+
+
+def test_body_union_finds_a_unit_exactly_when_an_entry_does(all_seeds):
+    from checker.cite.catalog import bodies
+    from checker.judge.checks.bodies import _union
+
+    entries = list(bodies())
+    union = _union(entries)
+    assert union is not None
+    texts, rng = _pattern_texts(all_seeds)
+    texts += ["UBND huyện Tư Nghĩa", "Phòng Nội vụ huyện", "cấp huyện", "Bộ Thông tin và Truyền thông",
+              "phòng nội vụ huyện", "Ban Thường vụ Huyện ủy", "thị trấn"]
+    found = 0
+    for t in texts:
+        some = any(b.search(t) for b in entries)
+        assert bool(union.search(t)) == some, t
+        found += some
+    assert found > 10
 
 
 def _yaml_files():
@@ -209,3 +235,124 @@ def test_phrase_prefilter_finds_what_the_matcher_finds(all_seeds):
         phrases._find_all.cache_clear()
     assert fast == slow
     assert sum(1 for f in fast if f) > 10
+
+
+def _pattern_texts(all_seeds):
+    import glob
+    import random
+
+    from checker.read import read
+
+    texts = [u.norm for s in all_seeds for u in read(s).units if u.norm.strip()]
+    for f in sorted(glob.glob(str(ROOT.parent / "shared" / "corpus" / "*.txt"))):
+        texts += [u.norm for u in read(f).units if u.norm.strip()]
+    return texts, random.Random(17)
+
+
+@pytest.mark.parametrize("name", ["task-phrases", "six-clear"])
+def test_token_trie_finds_what_spacys_matcher_finds(all_seeds, name):
+    """The token trie of checker/extract/phrases.py gives spaCy's Matcher's
+    answer, in spaCy's order, on every line of the seeds and corpus and on
+    random sequences of the patterns' own words."""
+    from checker.extract import phrases
+
+    ps = phrases.phrase_set(name)
+    assert ps.trie is not None
+    texts, rng = _pattern_texts(all_seeds)
+    words = sorted({t["ORTH"] for _, p in ps.patterns for t in p if "ORTH" in t}) + \
+        ["1", "12", "30", "2025", "ii", "iv", "x", "/", ","]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 30))) for _ in range(1500)]
+    hit = 0
+    for t in texts:
+        w, _ = phrases._words(t)
+        if w:
+            got = phrases._trie_matches(ps.trie, w)
+            assert got == phrases.spacy_matches(ps, w), t
+            hit += bool(got)
+    assert hit > 100
+
+
+def test_token_patterns_beyond_the_trie_go_to_spacy():
+    from checker.extract import phrases
+
+    pats = [("A", [{"ORTH": "a"}, {"LOWER": "b"}])]
+    assert phrases._trie(pats) is None
+    assert phrases._trie([("A", [{"ORTH": "a"}, {"TEXT": {"REGEX": "^b"}}])]) is not None
+
+
+def test_pos_tags_are_underthesea_s(all_seeds):
+    """checker/extract/postag.py builds the CRF features of underthesea's POS
+    tagger itself (the templates parsed once, its model loaded without the
+    predictor's module): same templates, features and tags as
+    ``underthesea.pos_tag`` on clauses of the seeds and corpus."""
+    import importlib
+
+    from checker.extract import nlp, postag
+    from checker.libs import checked_underthesea, underthesea
+
+    ref_tag = underthesea("pos_tag")
+    tagger = postag._tagger()
+    assert tagger is not None
+    pred = importlib.import_module("underthesea.pipeline.pos_tag.model_crf").CRFPOSTagPredictor.Instance()
+    if checked_underthesea() is not None:
+        assert tuple(pred.transformer.template) == postag.POS_TEMPLATE
+    texts, rng = _pattern_texts(all_seeds)
+    clauses = [c.strip() for t in texts for c in re.split(r"[.;:!?\n]", t) if c.strip()]
+    sample = rng.sample(clauses, 250) + ["", "  ", "A  B", "Phòng Văn hóa – Xã hội", "2025 / 12"]
+    for c in sample:
+        words = list(nlp._wt(c)) if c.strip() else underthesea("word_tokenize")(c)
+        assert postag.features(words, tagger[1]) == \
+            pred.transformer.transform([[(w, "X") for w in words]])[0][0], c
+        assert postag.pos_tag(c, nlp._wt if c.strip() else None) == ref_tag(c), c
+
+
+def test_underthesea_data_read_without_joblib_is_joblib_s():
+    """checker/libs.py reads underthesea's normaliser maps and segmenter files
+    with pickle: the same objects joblib.load gives, and the segmenter built
+    from them splits as underthesea's FastCRFSequenceTagger does."""
+    joblib = pytest.importorskip("joblib")
+    from checker import libs
+
+    root = libs.checked_underthesea()
+    if root is None:
+        pytest.skip("not a checked release of underthesea: the plain path is used")
+    base = root.joinpath("pipeline", "word_tokenize", *libs._WS_MODEL)
+    for f in (root / "pipeline" / "text_normalize" / libs._TN_RULES, base / "features.bin",
+              base / "dictionary.bin"):
+        assert libs._load_pickle(f) == joblib.load(f), f
+    from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
+
+    ref = FastCRFSequenceTagger()
+    ref.load(str(base))
+    mine = libs._Segmenter(base)
+    from checker.read import read
+
+    seed = sorted((ROOT.parent / "shared" / "seeds").glob("00*.txt"))[1]
+    from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
+
+    for u in read(seed).units[:200]:
+        toks = [[t] for t in tokenize(u.norm)]
+        assert mine.predict(toks) == ref.predict(toks), u.norm
+
+
+def test_rescoring_in_one_cdist_per_task_is_token_set_ratio(seed):
+    """score_pairs rescores each task's candidates with one rapidfuzz cdist
+    call (float64): the values token_set_ratio gives pair by pair; and the
+    strong-only pairs _mention asks for are the full run's strong pairs, with
+    the same scores, in the same order."""
+    from rapidfuzz import fuzz
+
+    from checker.match import matcher as M
+    from checker.pipeline import extract
+
+    plan = extract(seed("002"))
+    tasks = list(plan.tasks) + M.indicator_tasks(plan.indicators)
+    for sets in (("nq57", "nq71"), ("nq57", "nq03")):
+        mds, preps, pairs = M.score_pairs(tasks, sets, "commune")
+        assert pairs
+        for (ti, mi), pr in pairs.items():
+            if pr.fuzz:
+                assert pr.fuzz == fuzz.token_set_ratio(preps[ti].longer, mds[mi].short)
+        _, _, strong = M.score_pairs(tasks, sets, "commune", only_strong=True)
+        want = [(k, pr.score) for k, pr in pairs.items() if pr.anchors]
+        assert [(k, pr.score) for k, pr in strong.items()] == want and want

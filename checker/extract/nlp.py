@@ -1,13 +1,14 @@
 """Vietnamese text helpers: word segmentation, folded syllable streams,
-spaCy phrase matching and a finder for lead/partner units.
+phrase matching and a finder for lead/partner units.
 
 Heavy libraries are imported lazily and every expensive object is cached per
 process:
 
 * underthesea (``word_tokenize``) is used for compound words, line by line;
-* spaCy is used without a language pipeline: one shared ``Vocab`` and
-  ``Doc(vocab, words=...)`` built from *folded* syllables, so both tone-mark
-  styles (and text typed without accents) meet the same tokens.
+* phrases are matched over *folded* syllables, so both tone-mark styles
+  (and text typed without accents) meet the same tokens: a dictionary of
+  n-grams that gives spaCy's PhraseMatcher's answer (spaCy, without a
+  language pipeline, one shared ``Vocab``, is loaded only when asked for).
 
 Matching works on syllables, not on underthesea's compounds: a phrase
 "dịch vụ công trực tuyến" must match whatever way the segmenter splits the
@@ -75,13 +76,13 @@ def key(phrase: str) -> str:
     return " ".join(syllables(norm(phrase)))
 
 
-# ------------------------------------------------------------ spaCy
-# The PhraseMatcher below is a dictionary lookup of phrases over syllable
-# tokens (keywords of the reference sets); a Python dict of n-grams would do
-# the same.  It is kept because one Matcher finds every phrase of a set in one
-# pass over a task, and the same Vocab serves the token patterns of
-# checker/extract/phrases.py (rules/patterns/*.yaml), where spaCy's Matcher does
-# what regexes do badly: optional word groups, token classes, longest match.
+# ------------------------------------------------------------ phrases
+# Phrases (below) is a dictionary lookup of phrases over syllable tokens
+# (keywords of the reference sets) that gives what spaCy's PhraseMatcher gives;
+# a check no longer needs spaCy for it (importing spaCy took ~0.4 s of a cold
+# check).  The Vocab and Doc are kept for spaCy's matchers where someone asks
+# for them (Phrases.matcher, and the token patterns of checker/extract/phrases.py
+# when a pattern needs more than its trie).
 
 @lru_cache(maxsize=1)
 def vocab():
@@ -107,13 +108,65 @@ def make_doc(words: list[str]):
 
 @dataclass
 class Phrases:
-    """A spaCy PhraseMatcher over folded syllables, with the phrase keys."""
+    """Phrases over folded syllables, found by a dictionary of their n-grams.
 
-    matcher: object
+    ``find`` gives what spaCy's PhraseMatcher over the same phrases gives, in
+    its order (by start token, then end token; tests/test_speed.py compares
+    them): a match is a run of words whose join is a phrase key, extended
+    only while the run is the start of some key.  spaCy's PhraseMatcher
+    (``matcher``) is built only if someone asks for it."""
+
     keys: list[str] = field(default_factory=list)  # match label -> phrase key
+    _keys: frozenset[str] = frozenset()
+    _prefixes: frozenset[str] = frozenset()  # proper prefixes of the keys
+    _spacy: object = None
+
+    def __post_init__(self) -> None:
+        self._keys = frozenset(self.keys)
+        pre = set()
+        for k in self.keys:
+            parts = k.split(" ")
+            for j in range(1, len(parts)):
+                pre.add(" ".join(parts[:j]))
+        self._prefixes = frozenset(pre)
+
+    @property
+    def matcher(self):
+        """spaCy's PhraseMatcher over the same keys (built on first use)."""
+        if self._spacy is None:
+            from checker.libs import spacy
+
+            spacy()
+            from spacy.matcher import PhraseMatcher
+
+            m = PhraseMatcher(vocab(), attr="ORTH")
+            for k in self.keys:
+                m.add(k, [make_doc(k.split())])
+            self._spacy = m
+        return self._spacy
 
     def find(self, words: list[str]) -> list[tuple[str, int, int]]:
         """(phrase key, start token, end token) of every hit in ``words``."""
+        # as make_doc: no empty words; a word with a space in it is one token
+        # that no key's token equals ("\n" is in no key)
+        words = [w if " " not in w else "\n" for w in words if w]
+        keys, pre = self._keys, self._prefixes
+        out: list[tuple[str, int, int]] = []
+        n = len(words)
+        for s in range(n):
+            k = words[s]
+            e = s + 1
+            while True:
+                if k in keys:
+                    out.append((k, s, e))
+                if e >= n or k not in pre:
+                    break
+                k = k + " " + words[e]
+                e += 1
+        return out
+
+    def spacy_find(self, words: list[str]) -> list[tuple[str, int, int]]:
+        """The same through spaCy's PhraseMatcher (the reference of the tests)."""
         if not words:
             return []
         doc = make_doc(words)
@@ -126,20 +179,15 @@ def phrase_matcher(phrases: Iterable[str]) -> Phrases:
 
     Each phrase is registered under its key (folded syllables), so the same
     phrase written twice is one pattern."""
-    from checker.libs import spacy
-
-    spacy()
-    from spacy.matcher import PhraseMatcher
-
-    m = PhraseMatcher(vocab(), attr="ORTH")
     seen: list[str] = []
+    known: set[str] = set()
     for p in phrases:
         k = key(p)
-        if not k or k in seen:
+        if not k or k in known:
             continue
+        known.add(k)
         seen.append(k)
-        m.add(k, [make_doc(k.split())])
-    return Phrases(matcher=m, keys=seen)
+    return Phrases(keys=seen)
 
 
 @lru_cache(maxsize=64)
@@ -227,9 +275,9 @@ def _cut_at_verb(text: str) -> str:
     lowercase verb or preposition (underthesea POS tags); names keep their
     capitalised words ("Trung tâm Phục vụ hành chính công")."""
     try:
-        from checker.libs import underthesea
+        from checker.extract.postag import pos_tag
 
-        tagged = underthesea("pos_tag")(text)
+        tagged = pos_tag(text, _wt)  # underthesea's tagger, its features built faster
     except Exception:  # pragma: no cover - segmenter unavailable
         return _cut_at_action(text)
     pos = 0

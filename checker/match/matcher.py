@@ -104,19 +104,15 @@ def mkey(phrase: str) -> str:
 
 
 def _prepare_task(t: Task, topic_matcher, matcher=None) -> _Prepared:
-    from checker.extract.nlp import make_doc, vocab
-
     n = _quick_norm(t.text)
     words = _content(_syllables(expand_abbreviations(n, normalised=True)))
     sq = " ".join(words)
     sec = _section_key(t.section_title or "")
-    doc = make_doc(words)
-    topic = bool(topic_matcher.matcher(doc)) or (bool(sec) and _section_topic(sec, topic_matcher))
+    topic = bool(topic_matcher.find(words)) or (bool(sec) and _section_topic(sec, topic_matcher))
     prep = _Prepared(task=t, norm=n, words=words, short=sq[:160], longer=sq[:360], topic=topic,
                      section_key=sec)
     if matcher is not None and words:
-        strings = vocab().strings
-        prep.hits = [(strings[mid], a, b) for mid, a, b in matcher.matcher(doc)]
+        prep.hits = matcher.find(words)
     return prep
 
 
@@ -196,9 +192,15 @@ def _set_data(set_ids: tuple[str, ...]):
     return mds, matcher, topic_matcher, index
 
 
+_WEIGHTS: dict[str, float] = {}
+
+
 def _weight(k: str) -> float:
-    n = len(k.split())
-    return 0.35 + 0.1 * min(n, 4)  # 1 syllable .45 … 4+ syllables .75
+    w = _WEIGHTS.get(k)
+    if w is None:
+        n = len(k.split())
+        w = _WEIGHTS[k] = 0.35 + 0.1 * min(n, 4)  # 1 syllable .45 … 4+ syllables .75
+    return w
 
 
 def _drop_contained(hits: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -243,11 +245,15 @@ def _phrase_score(strong: list[tuple[str, float]], weak: list[str], factor: floa
 
 # ------------------------------------------------------------ scoring
 
-def score_pairs(tasks: list[Task], set_ids: Iterable[str], level: str | None = None):
+def score_pairs(tasks: list[Task], set_ids: Iterable[str], level: str | None = None,
+                only_strong: bool = False):
     """Scores of every task × mandate pair with any evidence.
 
     Returns ``(mandate data, prepared tasks, {(task index, mandate index): _Pair})``.
-    Mandates not applicable at ``level`` are skipped."""
+    Mandates not applicable at ``level`` are skipped.  ``only_strong``: only
+    the pairs with a keyword (strong) hit, the only ones that can score
+    ``PARTIAL`` or more (the others are capped below it), for a caller that
+    reads nothing below; their scores are the same."""
     import numpy as np
     from rapidfuzz import fuzz, process
 
@@ -293,12 +299,27 @@ def score_pairs(tasks: list[Task], set_ids: Iterable[str], level: str | None = N
             for ti in top[:, col]:
                 top_pairs.add((int(ti), mi))
         cand |= top_pairs
+    # the rescoring scorer, one cdist call per task over its candidates (the
+    # query is prepared once; same values as token_set_ratio pair by pair)
+    rescore: dict[int, list[int]] = {}
+    for ti, mi in cand:
+        strong = hits_by.get((ti, mi), ((),))[0]
+        if only_strong and not strong:
+            continue
+        if preps[ti].longer and (strong or (ti, mi) in top_pairs):
+            rescore.setdefault(ti, []).append(mi)
+    fz_of: dict[tuple[int, int], float] = {}
+    for ti, mis in rescore.items():
+        row = process.cdist([preps[ti].longer], [mds[mi].short for mi in mis], scorer=fuzz.token_set_ratio,
+                            dtype=np.float64, workers=1)[0].tolist()
+        fz_of.update(((ti, mi), v) for mi, v in zip(mis, row))
     group_cache: dict[tuple, bool] = {}
     for ti, mi in cand:
         p, md = preps[ti], mds[mi]
         strong, weak = hits_by.get((ti, mi), ([], []))
-        f = fuzz.token_set_ratio(p.longer, md.short) if p.longer and (strong or (ti, mi) in top_pairs) \
-            else 0.0
+        if only_strong and not strong:
+            continue
+        f = fz_of.get((ti, mi), 0.0)
         gk = (ti, md.set_id, md.mandate.group)
         if gk not in group_cache:
             group_cache[gk] = bool(p.section_key) and any(
@@ -469,7 +490,7 @@ def _curated_statuses(mds, preps, pairs, level, waiver) -> list[MandateStatus]:
 def _mention(statements: list[Task], set_ids: tuple[str, ...], level: str | None,
              statuses: list[MandateStatus]) -> None:
     """Fill ``mentions`` of the missing mandates from the objectives."""
-    _, preps, pairs = score_pairs(statements, set_ids, level)
+    _, preps, pairs = score_pairs(statements, set_ids, level, only_strong=True)  # reads >= COVERED
     best: dict[int, tuple[float, int]] = {}
     for (ti, mi), pr in pairs.items():
         if pr.score >= COVERED and pr.score > best.get(mi, (0.0, 0))[0]:

@@ -30,7 +30,7 @@ def check_catalog_bodies(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
         folded = ctx.folded(u)
         taken: list[tuple[int, int]] = []
         found_all = []
-        for b in prefilter.candidates(folded):
+        for b in prefilter.candidates(folded, text):
             found_all.extend((s, e, b) for s, e, _ in b.search(text))
         for s, e, b in found_all:
             e = _trim_name(text, s, e)
@@ -74,9 +74,13 @@ class _Prefilter:
                 self.by_trigger.setdefault(t, []).append(i)
         words = sorted(self.by_trigger, key=len, reverse=True)
         self.any = re.compile("|".join(map(re.escape, words))) if words else None
+        self.union = _union(entries)
 
-    def candidates(self, folded: str) -> list:
-        """The entries to search in a unit, in catalogue order."""
+    def candidates(self, folded: str, text: str | None = None) -> list:
+        """The entries to search in a unit, in catalogue order.  With the
+        unit's ``text``: none when no pattern of any entry matches in it (one
+        search of all the patterns as alternatives finds a match exactly
+        when one of them does)."""
         if self.any is None or not self.any.search(folded):
             order = self.always
         else:
@@ -85,7 +89,30 @@ class _Prefilter:
                 if t in folded:
                     chosen.update(idx)
             order = sorted(chosen)
+        if text is not None and len(order) > 2 and self.union is not None and not self.union.search(text):
+            return []
         return [self.entries[i] for i in order]
+
+
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=|\\g<")
+
+
+def _union(entries: list) -> re.Pattern | None:
+    """One regex of every pattern of ``entries`` as alternatives (each compiled
+    as :class:`checker.cite.catalog.BodyRule` compiles it), or None where that
+    would not mean the same (back-references, flags, or it does not compile)."""
+    pats = []
+    for b in entries:
+        for rx in getattr(b, "_compiled", None) or []:
+            if rx.flags & ~(re.IGNORECASE | re.UNICODE) or _BACKREF.search(rx.pattern):
+                return None
+            pats.append(rx.pattern)
+    if not pats or any(getattr(b, "_compiled", None) is None for b in entries):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
+    except re.error:
+        return None
 
 
 _PREFILTERS: dict[tuple, tuple[list, _Prefilter, tuple]] = {}  # the catalogue kept: its id is in the key
