@@ -21,7 +21,10 @@ plan against the imported 140-task annex.  ``--fit`` also refits on every
 plan and writes the weights into checker/match/lexical.py.  Seeds 000 and
 004 are never used: they are the blind test.
 
-    python bench/calibrate_match.py --links [--fit]
+    python bench/calibrate_match.py --links [--fit] [--errors]
+
+``--errors`` lists the wrong links of the cross-validated run with both texts
+(the error analysis of README.md's "Labelled pairs for imported sets").
 """
 from __future__ import annotations
 
@@ -139,7 +142,29 @@ def timing() -> list[tuple[str, int, int, float, float, float]]:
     return rows
 
 
-def links_report(fit: bool = False, timing_runs: int = 5) -> dict:
+# cross-validated figures before issue 13's second pass (2026-12-01: 952 labelled pairs, one
+# curated mandate per imported one, matrix products through BLAS); README.md has both
+BEFORE = {"exact+close links, every plan × set": (0.713, 0.629),
+          "exact+close links, commune × annex": (0.610, 0.580),
+          "missing tasks": (0.872, 0.838)}
+
+
+def print_errors(errors: list[dict]) -> None:
+    """The cross-validated run's wrong links, with both texts, for reading."""
+    import match_eval as E
+    from checker.match.links import mandate_text
+
+    print(f"\nwrong exact+close links of the cross-validated run ({len(errors)}; gold None = never judged):")
+    for e in errors:
+        t = E.plan(e["plan"]).tasks[e["task"]]
+        m = {x.id: x for x in E.mandate_set(e["set"]).mandates}[e["mandate"]]
+        print(f"{e['kind']} {e['plan'][:3]} l.{t.loc.line} {e['mandate']} gold={e['gold']} p={e['p']:.2f} "
+              f"rank={e['rank']}")
+        print(f"   task:    {t.text[:200]}")
+        print(f"   mandate: {mandate_text(m)[:200]}")
+
+
+def links_report(fit: bool = False, timing_runs: int = 5, errors: bool = False) -> dict:
     """Cross-validated precision/recall of the lexical matcher (see the module doc)."""
     sys.path.insert(0, str(ROOT / "bench"))
     import numpy as np
@@ -166,6 +191,8 @@ def links_report(fit: bool = False, timing_runs: int = 5) -> dict:
     line("exact+close links, every plan × set", "links")
     line("exact+close links, commune plans × NQ 03 annex", "links_annex_commune")
     line("missing tasks, 4 commune plans × 82 locality tasks", "missing")
+    for name, (p0, r0) in BEFORE.items():
+        print(f"    before: {name:40} P {p0:.3f}  R {r0:.3f}")
     for plan, d in sorted(r["per_plan"].items()):
         lp, lr, _ = MF.pr(*d["links"])
         mp, mr, _ = MF.pr(*d["missing"][:3])
@@ -206,6 +233,8 @@ def links_report(fit: bool = False, timing_runs: int = 5) -> dict:
                 tp, fp, fn = tp + (pred and gold), fp + (pred and not gold), fn + (gold and not pred)
     p, rc, f = MF.pr(tp, fp, fn)
     print(f"  {'hand-written nq57 matcher (score >= 60)':44} P {p:.3f}  R {rc:.3f}  F1 {f:.3f}")
+    if errors:
+        print_errors(r["errors"])
     if fit:
         w, e, cl, lo = MF.fit_all(bs, beta="target")
         MF.write_constants(w, e, cl, lo)
@@ -243,7 +272,7 @@ def main() -> None:
     ap.add_argument("--errors", action="store_true", help="list misclassified pairs")
     a = ap.parse_args()
     if a.links:
-        links_report(fit=a.fit)
+        links_report(fit=a.fit, errors=a.errors)
         return
     t0 = time.perf_counter()
     import checker.match.matcher  # noqa: F401

@@ -163,11 +163,13 @@ def choose_thresholds(bs: list[Block], w: np.ndarray, feats=FEATS, beta: float =
 def cross_validate(bs: list[Block], feats=FEATS, l2: float = 1.0, pos_weight: float = 1.0,
                    train_sets=("nq03a2", "dn179", "nq57"), beta: float = 1.0) -> dict:
     """Leave-one-plan-out: per held-out plan, fit weights and thresholds on the
-    other plans, then count links and missing tasks on it."""
+    other plans, then count links and missing tasks on it.  ``errors`` lists the
+    wrong exact+close links of the held-out plans (for the error analysis)."""
     cov = coverage_truth()
     plans = sorted({b.plan for b in bs})
     tot = {"links": [0, 0, 0], "links_annex_commune": [0, 0, 0], "missing": [0, 0, 0, 0]}
     per_plan = {}
+    errors = []
     for held in plans:
         train = [b for b in bs if b.plan != held and b.set_id in train_sets]
         X, y = training_set(train, feats)
@@ -176,8 +178,10 @@ def cross_validate(bs: list[Block], feats=FEATS, l2: float = 1.0, pos_weight: fl
         for b in bs:
             if b.plan != held:
                 continue
-            links = predicted_links(b, prob(b.feats, w, feats), c, l)
+            P = prob(b.feats, w, feats)
+            links = predicted_links(b, P, c, l)
             a = link_counts(b, links)
+            errors.extend(link_errors(b, links, P))
             for k in range(3):
                 tot["links"][k] += a[k]
             if b.set_id == "nq03a2" and b.plan in COMMUNE:
@@ -188,7 +192,23 @@ def cross_validate(bs: list[Block], feats=FEATS, l2: float = 1.0, pos_weight: fl
                     tot["missing"][k] += m[k]
                 per_plan[held] = {"links": a, "missing": m, "close": c, "loose": l}
     return {"links": pr(*tot["links"]), "links_annex_commune": pr(*tot["links_annex_commune"]),
-            "missing": pr(*tot["missing"][:3]), "counts": tot, "per_plan": per_plan}
+            "missing": pr(*tot["missing"][:3]), "counts": tot, "per_plan": per_plan, "errors": errors}
+
+
+def link_errors(b: Block, links: dict, P: np.ndarray) -> list[dict]:
+    """The block's false positives (a predicted exact/close link the labels do not
+    give: ``gold`` is its label, or None when the pair was never judged) and false
+    negatives, with the pair's probability and its rank among the task's mandates."""
+    judged = set(b.judged)
+    pred = {k for k, v in links.items() if v in STRONG and k[0] in judged}
+    gold = {k for k, v in b.labels.items() if v in STRONG}
+    out = []
+    for k in sorted(pred ^ gold):
+        ti, mi = k
+        out.append({"kind": "FP" if k in pred else "FN", "plan": b.plan, "set": b.set_id, "task": ti,
+                    "mandate": b.mids[mi], "gold": b.labels.get(k), "p": float(P[ti, mi]),
+                    "rank": int((P[ti] > P[ti, mi]).sum())})
+    return out
 
 
 def fit_all(bs: list[Block], feats=FEATS, l2: float = 1.0, beta="target"):

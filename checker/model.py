@@ -64,6 +64,8 @@ class Unit:
     cells: list[str] | None = None
     cell_spans: list[tuple[int, int]] | None = None
     table: int | None = None  # id of the table a row belongs to
+    merged: tuple[int, ...] = ()  # cells continuing a cell merged down from the row above (Word vMerge)
+    spanned: tuple[int, ...] = ()  # cells covered by a cell to their left (Word gridSpan)
     style: str | None = None  # Word style name, if any
     numbering: str | None = None  # list label Word generates ("1.", "a)")
     norm: str = ""
@@ -159,6 +161,7 @@ class Header:
     line: int | None = None  # line of the place/date line
     date_lower_bound: str | None = None  # ISO; from the latest cited date
     date_lower_bound_basis: str | None = None
+    date_lower_bound_basis_en: str | None = None
     governing_body: str | None = None  # "UBND TỈNH X" over "SỞ Y" in the issuer block
     # the signature block: {"authority": "TM. ỦY BAN NHÂN DÂN", "role": "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH",
     # "name": "…", "line": 140}
@@ -179,6 +182,7 @@ class Header:
             "recipients": self.recipients,
             "date_lower_bound": self.date_lower_bound,
             "date_lower_bound_basis": self.date_lower_bound_basis,
+            "date_lower_bound_basis_en": self.date_lower_bound_basis_en,
             "governing_body": self.governing_body,
             "signature": self.signature,
             "plan": self.plan,
@@ -387,6 +391,14 @@ class Mandate:
     targets: list[dict[str, Any]] = field(default_factory=list)
     source: dict[str, Any] = field(default_factory=dict)
     required: bool = True  # a missing required mandate is a finding
+    title_en: str = ""  # English title, for reports in English ("" when the set has none)
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang``; in English, a set without English titles
+        (an imported provincial plan) gives the Vietnamese one marked as such."""
+        if lang != "en":
+            return self.title
+        return self.title_en or f"(Vietnamese title) {self.title}"
 
 
 @dataclass
@@ -400,8 +412,8 @@ class Evidence:
     unit: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "location": self.location, "task": self.task,
-                "task_id": self.task_id, "score": round(self.score, 1),
+        return {"line": self.line, "location": self.location, "location_en": location_label(self.location, "en"),
+                "task": self.task, "task_id": self.task_id, "score": round(self.score, 1),
                 "keywords": self.keywords}
 
 

@@ -90,6 +90,10 @@ def _add_citations(plan: Plan) -> None:
                 f"kế hoạch không ghi đủ ngày; văn bản mới nhất được trích dẫn ({cit.surface.strip()[:80]}) "
                 f"ngày {day:%d/%m/%Y}, nên kế hoạch ban hành sau ngày đó"
             )
+            h.date_lower_bound_basis_en = (
+                f"the plan is not fully dated; the latest document it cites ({cit.surface.strip()[:80]}) "
+                f"is dated {day:%d/%m/%Y}, so the plan was issued after that day"
+            )
 
 
 def extract(path: str | Path, budget: Budget | None = None) -> Plan:

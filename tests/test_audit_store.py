@@ -155,10 +155,13 @@ def test_stored_summary_round_trip():
     back exactly the slim row of the full row."""
     row = _row("p/a.txt", "Xã A", {"III.1": 0.25, "III.2": 1.0}, errors=1)
     row["findings"] = [{"rule": "X1", "severity": "error"}]
-    summary, meta = S.stored_summary(row)
-    assert meta is not None and isinstance(summary["mandates"], dict) and "findings" not in summary
+    row["documents"] = [{"key": "a", "doc_id": None, "label": "KH 1", "level": "province", "line": 3},
+                        {"key": "b", "doc_id": "b", "label": "NQ 2", "level": "government", "line": 4}]
+    summary, metas = S.stored_summary(row)
+    assert {m[0].split(":")[0] for m in metas} == {"mandates", "groups"} and "findings" not in summary
+    assert all(isinstance(summary[k], dict) for k in ("mandates", "groups", "documents"))
     text = json.loads(json.dumps(summary))  # as read back from the store
-    back = S.expand_summary(text, {meta[0]: json.loads(json.dumps(meta[1]))}, S.Interner())
+    back = S.expand_summary(text, json.loads(json.dumps(dict(metas))), S.Interner())
     assert back == S.slim_row(row, S.Interner())
     assert list(back) == [k for k in row if k != "findings"]
     assert S.expand_summary(text, {}, S.Interner()) is None  # its meta missing: read the value instead

@@ -115,6 +115,61 @@ def test_unknown_set_is_a_plan_error():
     assert "nq57" in e.value.en
 
 
+VN_ONLY = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+
+
+@pytest.mark.parametrize("set_id", ["nq57", "nq03", "nq71"])
+def test_every_shipped_mandate_and_group_has_an_english_title(set_id):
+    """English reports are English throughout: every mandate (inherited ones
+    too) and every group of the shipped sets has an English title, and the
+    English title is English (no Vietnamese-only letter; an item label such
+    as "II.1.đ" is not part of a title)."""
+    ms = load_set(set_id)
+    for m in ms.mandates:
+        assert m.title_en, f"{m.id} has no title_en"
+        assert not VN_ONLY.search(m.title_en), (m.id, m.title_en)
+        assert m.title_in("en") == m.title_en and m.title_in("vi") == m.title
+    for g in ms.groups:
+        assert g.get("title_en") and g.get("short_en"), (set_id, g["id"])
+        assert not VN_ONLY.search(g["title_en"] + g["short_en"]), (set_id, g["id"])
+    # the crosswalk's duties too
+    from checker.judge.crosswalk import crosswalk
+
+    for duty in set(crosswalk().values()):
+        assert duty.title_en and not VN_ONLY.search(duty.title_en), duty.id
+
+
+def test_a_set_without_english_titles_says_so_in_english(tmp_path):
+    """An imported set has Vietnamese titles only: an English report marks
+    them "(Vietnamese title) …" rather than pretending they are English."""
+    p = tmp_path / "tinh-2-2026.yaml"
+    data = raw("nq03")
+    data["id"] = "tinh-2-2026"
+    data.pop("targets")
+    for m in data["mandates"]:
+        m["id"] = m["id"].replace("nq03.", "tinh-2-2026.")
+        m.pop("title_en", None)
+    p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    ms = load_set(str(p))
+    m = ms.mandates[0]
+    assert m.title_en == "" and m.title_in("en") == "(Vietnamese title) " + m.title
+    from checker.judge.config import Config
+    from checker.pipeline import check
+
+    plan = tmp_path / "plan.txt"
+    plan.write_text("ỦY BAN NHÂN DÂN XÃ AN BÌNH\nSố: 12/KH-UBND\nAn Bình, ngày 20 tháng 02 năm 2026\n"
+                    "KẾ HOẠCH\nThực hiện Nghị quyết số 57-NQ/TW trên địa bàn xã An Bình năm 2026\n"
+                    "I. NHIỆM VỤ, GIẢI PHÁP\n- Tổ chức quán triệt Nghị quyết số 57-NQ/TW cho cán bộ, công chức.\n",
+                    encoding="utf-8")
+    res = check(str(plan), references=[str(p)], config=Config())
+    mis = [f for f in res.findings if f.rule == "MIS001" and not f.data.get("duty")]
+    assert mis
+    from checker.render.report import render
+
+    en = render(res, "text", color=False, lang="en")
+    assert "(Vietnamese title) " in en
+
+
 def test_set_file_path_is_accepted(tmp_path):
     p = tmp_path / "tinh-1-2026.yaml"
     data = raw("nq03")

@@ -217,11 +217,42 @@ def test_cross_validated_precision_and_recall(cv):
     """Folds grouped by plan (bench/calibrate_match.py --links prints the same).
     Floors a little under the measured values in README.md."""
     p, r, _ = cv["links"]
-    assert p >= 0.66 and r >= 0.60, cv["links"]
+    assert p >= 0.69 and r >= 0.64, cv["links"]
     p, r, _ = cv["links_annex_commune"]
-    assert p >= 0.55 and r >= 0.55, cv["links_annex_commune"]
+    assert p >= 0.58 and r >= 0.60, cv["links_annex_commune"]
     p, r, _ = cv["missing"]
-    assert p >= 0.85 and r >= 0.79, cv["missing"]
+    assert p >= 0.87 and r >= 0.83, cv["missing"]
+
+
+def test_coverage_labels_follow_the_pair_labels():
+    """coverage.csv is worked out from pairs.csv (its README): covered = an exact or
+    close pair, partial = loose pairs only, missing = none; kept so after every edit."""
+    import csv
+
+    d = ROOT / "tests" / "data" / "match_pairs"
+    with open(d / "pairs.csv", encoding="utf-8") as f:
+        pairs = list(csv.DictReader(f))
+    with open(d / "coverage.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 4 * 82
+    for r in rows:
+        labels = {p["label"] for p in pairs if p["plan"] == r["plan"] and p["mandate"] == r["mandate"]}
+        want = "covered" if labels & {"exact", "close"} else "partial" if "loose" in labels else "missing"
+        assert r["status"] == want, (r["plan"], r["mandate"], r["status"], labels)
+
+
+def test_imported_mandates_read_like_several_curated_ones(annex):
+    """The curated evidence of an imported mandate comes from the few hand-written
+    mandates that read most like it: the annex's NQ 57 propaganda programme (task 1)
+    reads like NQ 57's awareness duty, and its head-responsibility text (task 4) like
+    the same duty in NQ 57 and NQ 03 (the pairs reference/crosswalk.yaml draws by hand)."""
+    from checker.match.links import CROSSWALK_TOP, crosswalk
+
+    cw = dict(zip((m.id for m in annex.mandates), crosswalk(annex)))
+    assert "nq57.III.1.01" in cw["nq03a2.1"]
+    assert {"nq57.III.1.02", "nq03.P.1.b"} <= set(cw["nq03a2.4"])
+    assert all(len(c) <= CROSSWALK_TOP for c in cw.values())
+    assert not cw["nq03a2.15"]  # the atomic-energy law reads like no curated mandate
 
 
 def test_blind_seeds_are_not_in_the_labelled_pairs():

@@ -163,6 +163,27 @@ def test_quyet_dinh_issuing_a_plan_is_read_as_that_plan():
     assert h.plan["title"].startswith("Thực hiện Nghị quyết số 57-NQ/TW")
     assert h.plan["issued_by"] == {"number": "45/QĐ-UBND", "date": "2026-02-12", "line": 34}
     assert _body_tasks(plan) == 6
+    # four duties: the authority line "ỦY BAN NHÂN DÂN XÃ …" that closes the plan (line 60,
+    # no signature block under it) is not a fifth duty of the last body
+    duties = [(t.loc.line, t.lead, t.request) for t in plan.tasks if t.source == "organisation"]
+    assert duties == [(55, "Phòng Văn hóa - Xã hội", False), (56, "Phòng Kinh tế", False),
+                      (57, "Công an xã", False), (58, "Hội Nông dân xã", True)]
+
+
+def test_authority_line_closes_the_body(tmp_path):
+    """A plan (or an annex plan) that ends with its issuer's name in capitals and no
+    "Nơi nhận"/"TM." block: nothing from that line on is a task or a duty; the same
+    words inside the body (a heading "3. ỦY BAN NHÂN DÂN CÁC THÔN", a sentence) are kept."""
+    p = tmp_path / "plan.txt"
+    p.write_text("ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nXÃ AN LẠC\tĐộc lập - Tự do - Hạnh phúc\n"
+                 "Số: 9/KH-UBND\tAn Lạc, ngày 02 tháng 3 năm 2026\n\nKẾ HOẠCH\nChuyển đổi số năm 2026\n\n"
+                 "I. NHIỆM VỤ, GIẢI PHÁP\n- Triển khai ký số trên toàn bộ văn bản đi của xã.\n"
+                 "- Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính còn hiệu lực.\n"
+                 "II. TỔ CHỨC THỰC HIỆN\n1. Văn phòng HĐND và UBND xã: chủ trì theo dõi, tổng hợp, báo cáo "
+                 "kết quả thực hiện Kế hoạch.\n2. ỦY BAN NHÂN DÂN CÁC THÔN\n- Tuyên truyền, vận động người dân "
+                 "sử dụng dịch vụ công trực tuyến.\n\nỦY BAN NHÂN DÂN XÃ AN LẠC\n", encoding="utf-8")
+    duties = [(t.loc.line, t.lead) for t in extract(p).tasks if t.source == "organisation"]
+    assert duties == [(12, "Văn phòng HĐND và UBND xã"), (14, "ỦY BAN NHÂN DÂN CÁC THÔN")]
 
 
 def test_motto_never_glued_to_the_issuer_and_date_kept(tmp_path):
@@ -305,5 +326,7 @@ def test_each_duty_has_the_body_of_its_entry(src, yml):
         assert mine, body  # every entry gives at least one duty
         wrong += [(t.loc.line, t.lead, body["body"]) for t in mine
                   if t.lead != body["body"] or t.request != body["request"]]
+        if yml.parent == LAYOUTS:  # our own fixtures: one duty per item the reader counted
+            assert len(mine) == body["duties"], (body, [t.loc.line for t in mine])
     assert not wrong
     assert all(t.loc.line >= entries[0]["line"] for t in duties)

@@ -156,10 +156,21 @@ class ResultCache:
         are in neither."""
         out: dict[str, dict[str, Any]] = {}
         without: list[str] = []
+        for chunk, chunk_without in self.iter_summaries(keys):
+            out.update(chunk)
+            without += chunk_without
+        return out, without
+
+    def iter_summaries(self, keys: list[str], batch: int = 500):
+        """:meth:`get_summaries` in batches of ``batch`` keys: ``(summaries,
+        without)`` per batch, so that a caller can use each batch before the
+        next is parsed."""
         want = list(dict.fromkeys(keys))
-        for start in range(0, len(want), 500):
-            chunk = want[start:start + 500]
+        for start in range(0, len(want), batch):
+            chunk = want[start:start + batch]
             marks = ",".join("?" * len(chunk))
+            out: dict[str, dict[str, Any]] = {}
+            without: list[str] = []
             for k, raw in self._db.execute(
                     f"SELECT key, summary FROM results WHERE key IN ({marks})", chunk):
                 if raw is None:
@@ -169,8 +180,8 @@ class ResultCache:
                     out[k] = json.loads(raw)
                 except ValueError:  # a damaged summary: read the value instead
                     without.append(k)
-        self.hits += len(out)
-        return out, without
+            self.hits += len(out)
+            yield out, without
 
     def put_meta(self, key: str, value: Any) -> None:
         """A blob many rows share (written once; ``key`` names its content)."""

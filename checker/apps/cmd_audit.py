@@ -176,13 +176,23 @@ def _failing_rows(audit, fail_on: str | None) -> list[tuple[dict, str]]:
     from checker.judge.findings import reaches
 
     out = []
+    by_folder: dict[str, str | None] = {}  # a config governs a folder: looked up once per folder
     for r in audit.ok_rows:
         level = fail_on
         if level is None:
             try:
-                level = load_config(r["source"], strict=False).fail_on
-            except PlanError:
-                level = None
+                folder = os.path.dirname(os.path.realpath(r["source"]))
+            except (OSError, ValueError):
+                folder = None
+            if folder is not None and folder in by_folder:
+                level = by_folder[folder]
+            else:
+                try:
+                    level = load_config(r["source"], strict=False).fail_on
+                except PlanError:
+                    level = None
+                if folder is not None:
+                    by_folder[folder] = level
         level = level or "never"
         if any(reaches(sev, level) for sev, n in (r.get("severity") or {}).items() if n):
             out.append((r, level))

@@ -36,7 +36,7 @@ def _explain(code: str, lang: str) -> str:
            f"  {L['msg']}: {r.message(lang)}",
            f"  {L['sug']}: {r.suggestion(lang)}",
            f"  {L['basis']}:"]
-    for b in r.basis:
+    for b in r.basis_in(lang):
         note = f" — {b['note']}" if b.get("note") else ""
         out.append(f"    - {b.get('document')} ({b.get('date', '')}){note}")
     ex = r.examples
@@ -70,7 +70,10 @@ def rules_markdown() -> str:
            "(`belief`) không bao giờ báo lỗi (`error`) và luôn ghi “Cần kiểm tra”.", "",
            "Each rule is data in `rules/*.yaml` plus a fixture file `rules/fixtures/<CODE>.yaml` "
            "(pass and fail plans run by `tests/test_rules.py`). A rule built on a `belief` never "
-           "reports an error and always asks for a review.", "",
+           "reports an error and always asks for a review. A basis gives its document and note in "
+           "Vietnamese and in English (`document_en`, `note_en`: SARIF help and `rules explain --lang "
+           "en`), a replacement body its English name (`replacement_en`), so that English reports "
+           "are English throughout.", "",
            "| Mã / Code | Mức / Severity | Nhóm / Category | Tin cậy / Confidence | Áp dụng từ / From | "
            "Nội dung | Title | Kiểm tra / Check |",
            "|---|---|---|---|---|---|---|---|"]
@@ -122,9 +125,12 @@ def rules_markdown() -> str:
                 f"- Thông báo: {r.message_vi}", f"- Message: {r.message_en}",
                 f"- Gợi ý: {r.suggestion_vi}", f"- Suggestion: {r.suggestion_en}",
                 "- Căn cứ / basis:"]
-        for b in r.basis:
+        for b, b_en in zip(r.basis, r.basis_in("en")):
             note = f" — {b['note']}" if b.get("note") else ""
             out.append(f"  - {b.get('document')} ({b.get('date', '')}){note}")
+            if b_en != b:
+                note_en = f" — {b_en['note']}" if b_en.get("note") else ""
+                out.append(f"    <br>*{b_en.get('document')}{note_en}*")
         out.append(f"- Ca kiểm thử / fixtures: {len(fx.get('fail') or [])} fail, {len(fx.get('pass') or [])} pass")
     return "\n".join(out) + "\n"
 

@@ -43,6 +43,16 @@ def to_date(value: Any) -> dt.date | None:
     return dt.date(y, m or 1, d or 1)
 
 
+# document types in English, for reports in English (the number stays as issued)
+TYPE_EN = {
+    "Hiến pháp": "Constitution", "Luật": "Law", "Nghị quyết": "Resolution", "Nghị định": "Decree",
+    "Quyết định": "Decision", "Quy định": "Regulation", "Chỉ thị": "Directive", "Kết luận": "Conclusion",
+    "Kế hoạch": "Plan", "Kế hoạch hành động": "Action plan", "Chương trình": "Programme",
+    "Chương trình hành động": "Action programme", "Thông báo": "Notice", "Thông tư": "Circular",
+    "Hướng dẫn": "Guidance", "Báo cáo": "Report", "Tờ trình": "Submission", "Công văn": "Official letter",
+    "Đề án": "Scheme", "Quy chế": "Rules", "Văn bản": "Document", "Bộ luật": "Code", "Chiến lược": "Strategy", "Công điện": "Official dispatch", "Pháp lệnh": "Ordinance",
+}
+
 @dataclass
 class Relation:
     type: str  # amends | supersedes | replaced_by | implements | amended_by
@@ -90,7 +100,8 @@ class Document:
         """Confidence of one fact (``date``, ``issuer``, ``existence`` ...)."""
         return self.facts.get(fact, self.confidence)
 
-    def label(self) -> str:
+    def label(self, lang: str = "vi") -> str:
+        """"Nghị quyết 71/NQ-CP ngày 01/04/2025" (en: "Resolution 71/NQ-CP of 01/04/2025")."""
         y, m, d = parse_date(self.date)
         if d:
             ds = f"{d:02d}/{m:02d}/{y}"
@@ -98,6 +109,9 @@ class Document:
             ds = f"{m:02d}/{y}"
         else:
             ds = str(y) if y else ""
+        if lang == "en":
+            kind = TYPE_EN.get(self.type, self.type)
+            return f"{kind} {self.number}" + (f" of {ds}" if d else (f" ({ds})" if ds else ""))
         return f"{self.type} {self.number}" + (f" ngày {ds}" if d else (f" ({ds})" if ds else ""))
 
     def to_dict(self) -> dict[str, Any]:

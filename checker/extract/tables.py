@@ -5,7 +5,7 @@ dropped."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from checker.model import Section, Unit
 from checker.normalize import display, fold
@@ -30,6 +30,9 @@ class Table:
     kind: str  # tasks | indicators | other
     rows: list[list[int]]  # each logical row: indexes of the units it spans
     header_unit: int
+    # the cells of rows with Word cells merged down (vMerge), the upper cell's text filled in
+    filled: dict[int, list[str]] = field(default_factory=dict)
+    last: list[str] | None = None  # the cells of the row read last
 
 
 def column_roles(cells: list[str]) -> list[str | None]:
@@ -135,7 +138,17 @@ def _stt(t: Table, u: Unit) -> str:
 
 
 def _add_rows(t: Table, rows: list[Unit], units: list[Unit]) -> None:
+    stt_col = t.columns.index("stt") if "stt" in t.columns else None
     for u in rows:
+        if u.merged and t.last is not None and stt_col not in u.merged:
+            # a lead, partner or deadline cell merged down over several task rows belongs to
+            # each of them (when the number cell is merged too, the row continues the task)
+            cells = list(u.cells or [])
+            for i in u.merged:
+                if i < len(cells) and i < len(t.last) and not cells[i].strip():
+                    cells[i] = t.last[i]
+            t.filled[u.index] = cells
+        t.last = t.filled.get(u.index, u.cells)
         if not u.cells or not any(c.strip() for c in u.cells):
             continue
         if _is_header_row(u.cells):
@@ -153,7 +166,7 @@ def _cell(t: Table, units: list[Unit], row: list[int], role: str) -> str:
     i = t.columns.index(role)
     parts = []
     for ui in row:
-        cells = units[ui].cells or []
+        cells = t.filled.get(ui) or units[ui].cells or []
         if i < len(cells):
             v = display(cells[i]).strip()
             if v:
@@ -164,6 +177,9 @@ def _cell(t: Table, units: list[Unit], row: list[int], role: str) -> str:
 def _is_group_row(t: Table, units: list[Unit], row: list[int]) -> bool:
     others = [r for r in t.columns if r not in (None, "stt", "text")]
     return all(not _cell(t, units, row, r) for r in others)
+
+
+_GROUP_IN_ONE = re.compile(r"^([IVXLC]{1,6}|[A-Z]|\d{1,2}(?:\.\d{1,2})*)\s*[.):\-–]\s*(\S.{2,})$")
 
 
 def table_sections(units: list[Unit], tables: list[Table], sections: list[Section]) -> list[Section]:
@@ -180,8 +196,11 @@ def table_sections(units: list[Unit], tables: list[Table], sections: list[Sectio
                 continue
             label = _cell(t, units, row, "stt") or str(len(extra) + 1)
             title = _cell(t, units, row, "text")
-            if not title:
-                continue
+            if not title:  # "I. CHÍNH QUYỀN SỐ" in one cell across the row (merged or alone)
+                m = _GROUP_IN_ONE.match(label)
+                if not m:
+                    continue
+                label, title = m.group(1), m.group(2).strip()
             outer = section_at(sections, row[0])
             sid = f"{outer.id}.{label}" if outer else label
             extra.append(Section(id=sid, label=label, title=title,

@@ -127,12 +127,20 @@ def _clause_acts(t: str) -> bool:
 
 
 _END = re.compile(r"^\W*(Nơi nhận|TM\.|KT\.)", re.I)
+# the authority line that closes a document signed without "TM." ("ỦY BAN NHÂN DÂN XÃ …"
+# under a plan issued by a decision), written in capitals
+_AUTHORITY = re.compile(r"^\W*(?:ỦY BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|BAN CHỈ ĐẠO|BAN THƯỜNG VỤ|ĐẢNG ỦY|"
+                        r"BAN CHẤP HÀNH|CHỦ TỊCH|PHÓ CHỦ TỊCH)\b")
 
 
 def body_end(units: list[Unit]) -> int:
-    """Index of the first unit of the closing block (Nơi nhận, signature)."""
+    """Index of the first unit of the closing block (Nơi nhận, signature, or the
+    issuer's name in capitals standing alone as the authority line)."""
     for u in units:
-        if u.kind != "row" and _END.match(u.norm.strip()) and u.index > len(units) // 2:
+        if u.kind == "row" or u.index <= len(units) // 2:
+            continue
+        s = u.norm.strip().strip("*_ ")
+        if _END.match(s) or (_AUTHORITY.match(s) and s == s.upper() and len(s) <= 120):
             return u.index
     return len(units)
 

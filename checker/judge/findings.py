@@ -68,7 +68,10 @@ def _finding(ctx: Ctx, rule: Any, hit: Hit, lang: str) -> Finding:
                 m = pre + m
         texts[lg] = (m, fill(rule.suggestion(lg), vals))
     msg, sug = texts["en" if lang == "en" else "vi"]
-    values = vals_vi
+    data = {k: v for k, v in vals_vi.items() if isinstance(v, (str, int, float)) and v != ""}
+    # the English twin of a value (title_en, lead_en …) beside it, for readers of the JSON in English
+    data.update({k: v for k, v in values.items() if k.endswith("_en") and k[:-3] in data
+                 and isinstance(v, str) and v and v != data[k[:-3]]})
     sev = hit.severity or rule.severity
     if conf == "belief" and sev == "error":
         sev = "warning"
@@ -77,7 +80,7 @@ def _finding(ctx: Ctx, rule: Any, hit: Hit, lang: str) -> Finding:
                 location=u.loc.human if u is not None else None,
                 unit=u.index if u is not None else None, start=start, end=end,
                 excerpt=_excerpt(u, start, end) if u is not None else None, slug=rule.slug,
-                data={k: v for k, v in values.items() if isinstance(v, (str, int, float)) and v != ""})
+                data=data)
     f.data["confidence"] = conf
     f.texts = texts  # type: ignore[attr-defined]  # both languages, for the reports
     sec = ctx.section_of(f.unit)

@@ -69,6 +69,19 @@ class Rule:
         t = self.title_en if lang == "en" else self.title_vi
         return t or self.slug
 
+    def basis_in(self, lang: str) -> list[dict[str, Any]]:
+        """The basis entries with ``document`` and ``note`` in ``lang`` (the
+        English ones where the pack gives them)."""
+        if lang != "en":
+            return list(self.basis)
+        out = []
+        for b in self.basis:
+            d = dict(b, document=b.get("document_en") or b.get("document"))
+            if b.get("note_en"):
+                d["note"] = b["note_en"]
+            out.append(d)
+        return out
+
     def applies(self, as_of: dt.date | None) -> bool:
         """Is the rule in force for a plan read as of ``as_of``?"""
         if as_of is None:

@@ -180,6 +180,7 @@ def schema_json() -> dict[str, Any]:
 def _mandate(d: dict[str, Any], set_id: str) -> RefMandate:
     return RefMandate(
         id=d["id"], reference=set_id, group=str(d["group"]), title=d["title"],
+        title_en=d.get("title_en") or "",
         description=d.get("description", ""), keywords=list(d.get("keywords") or []),
         level=list(d.get("level") or LEVELS), targets=list(d.get("targets") or []),
         source=dict(d.get("source") or {}), required=bool(d.get("required", True)),
@@ -229,7 +230,7 @@ def _inherit(ms: MandateSet) -> None:
         src["via"] = ms.documents[0] if ms.documents else ms.id
         src.setdefault("note", f"kế thừa từ {m.id}")
         carried.append(RefMandate(
-            id=nid, reference=ms.id, group=m.group, title=m.title, description=m.description,
+            id=nid, reference=ms.id, group=m.group, title=m.title, title_en=m.title_en, description=m.description,
             keywords=list(m.keywords), level=list(m.level), targets=[dict(t) for t in m.targets],
             source=src, required=m.required, synonyms=list(m.synonyms), context=list(m.context),
             confidence=_weaker(m.confidence, conf), lead=m.lead, partners=list(m.partners),

@@ -162,9 +162,9 @@ def read_table(units) -> TableResult | None:
     rows = []
     for u in units:
         if u.kind == "row" and u.cells:
-            rows.append((u.cells, u.loc.line))
+            rows.append((u.cells, u.loc.line, u.merged, u.table))
         elif u.kind == "para" and "\t" in (u.text or ""):
-            rows.append((u.text.split("\t"), u.loc.line))  # a tab row the reader kept as a paragraph
+            rows.append((u.text.split("\t"), u.loc.line, (), None))  # a tab row the reader kept as a paragraph
     if not rows:
         return None
     roles: dict[str, int] | None = None
@@ -178,7 +178,14 @@ def read_table(units) -> TableResult | None:
     sub: list[str] = []  # sub-heading titles under the current group
     seen_header = False
     last: TableTask | None = None
-    for cells, line in rows:
+    above: tuple[list[str], int | None] = ([], None)  # the row before, and its table
+    for cells, line, merged, table in rows:
+        if merged and table is not None and above[1] == table and roles is not None \
+                and roles.get("number") not in merged:
+            # a Word cell merged down over several task rows (lead, deadline …) belongs to each
+            cells = [above[0][i] if i in merged and i < len(above[0]) and not c.strip() else c
+                     for i, c in enumerate(cells)]
+        above = (cells, table)
         h = header_roles(cells)
         if h is not None:
             if roles is None or "number" in h or len(h) >= len(roles) - 1:

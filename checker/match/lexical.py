@@ -48,11 +48,11 @@ FEATURES = ("cos", "obj", "act", "fuzz", "rank_t", "rank_m", "level", "head_m", 
 # its cross-validated precision and recall are in README.md.
 # <fitted>
 # link model (probability of an exact or close link) and the strength thresholds
-WEIGHTS = {"bias": -10.078, "cos": 1.271, "obj": 0.508, "act": -0.045, "fuzz": 1.748, "rank_t": 3.068,
-           "rank_m": 1.957, "level": 1.040, "head_m": 0.716, "head_t": 2.159, "group": 1.642, "anchor": 3.468}
-EXACT = 0.805
-CLOSE = 0.275
-LOOSE = 0.060
+WEIGHTS = {"bias": -10.524, "cos": 1.262, "obj": 0.554, "act": -0.001, "fuzz": 1.804, "rank_t": 3.322,
+           "rank_m": 1.230, "level": 1.391, "head_m": 0.663, "head_t": 1.632, "group": 1.736, "anchor": 3.636}
+EXACT = 0.725
+CLOSE = 0.325
+LOOSE = 0.040
 # </fitted>
 MAX_LINKS_PER_TASK = 3
 SHORT = 200  # characters of the strings rapidfuzz compares
@@ -229,7 +229,7 @@ def _matrix(base, idf):
     import numpy as np
 
     w = idf[: base.shape[1]]
-    norms = np.sqrt((base * base) @ (w * w))
+    norms = np.sqrt(np.einsum("ij,j->i", base * base, w * w))  # einsum: no BLAS threads
     norms[norms == 0] = 1.0
     return base, w, (1.0 / norms).astype(np.float32)
 
@@ -253,7 +253,7 @@ def _cosines(rows: list[dict[int, int]], mand, idf):
         inside = cols < width  # terms no mandate holds only lengthen the task
         if nrm and inside.any():
             ci = cols[inside]
-            out[i] = (base[:, ci] @ (w[inside] * w_m[ci])) * inv / nrm
+            out[i] = np.einsum("ij,j->i", base[:, ci], w[inside] * w_m[ci]) * inv / nrm
     return out
 
 
@@ -302,7 +302,7 @@ def features(index: SetIndex, task_texts: Sequence[str], applicable: Sequence[bo
         ta[i, [pos[a] for a in s_]] = 1.0
     for j, s_ in enumerate(index.actions):
         ma[j, [pos[a] for a in s_]] = 1.0
-    shared = ta @ ma.T
+    shared = np.einsum("ik,jk->ij", ta, ma)
     has_t, has_m = ta.sum(1) > 0, ma.sum(1) > 0
     act = np.where(shared > 0, 1.0, 0.0).astype(np.float32)
     act[~has_t, :] = 0.5

@@ -62,7 +62,8 @@ def pair_features(tasks: Sequence[Task], ms, level: str | None, anchor=None):
                     _mandate_groups(ms), anchor), ms.mandates
 
 
-CROSSWALK_MIN = 0.3  # cosine from which an imported mandate reads like a curated one
+CROSSWALK_MIN = 0.2  # cosine from which an imported mandate reads like a curated one
+CROSSWALK_TOP = 3  # curated mandates an imported one may read like
 
 
 def curated_sets() -> tuple[str, ...]:
@@ -74,23 +75,26 @@ def curated_sets() -> tuple[str, ...]:
 
 @lru_cache(maxsize=32)
 def _crosswalk(key: str, texts: tuple[str, ...], curated: tuple[str, ...]) -> tuple:
+    import numpy as np
+
     from checker.mandates.load import load_set
     from checker.match.lexical import build_index, features
 
     cur = [m for sid in curated for m in load_set(sid).mandates]
     if not cur or not texts:
-        return tuple(None for _ in texts)
+        return tuple(() for _ in texts)
     idx = build_index([m.id for m in cur], [f"{m.title}. {m.description}. {', '.join(m.keywords + m.synonyms)}"
                                             for m in cur])
     cos = features(idx, list(texts))[..., 0]
-    best = cos.argmax(axis=1)
-    return tuple(cur[int(j)].id if cos[i, j] >= CROSSWALK_MIN else None for i, j in enumerate(best))
+    order = np.argsort(-cos, axis=1)[:, :CROSSWALK_TOP]
+    return tuple(tuple(cur[int(j)].id for j in row if cos[i, j] >= CROSSWALK_MIN) for i, row in enumerate(order))
 
 
 def crosswalk(ms) -> tuple:
-    """For each mandate of an imported set, the id of the hand-written mandate
-    (nq57, nq03) that reads most like it, or None: its curated keywords and
-    synonyms then count as extra evidence for it (the ``anchor`` feature)."""
+    """For each mandate of an imported set, the ids of the hand-written mandates
+    (nq57, nq03) that read most like it (at most CROSSWALK_TOP, cosine ≥
+    CROSSWALK_MIN; none when nothing does): their curated keywords and synonyms
+    then count as extra evidence for it (the ``anchor`` feature)."""
     return _crosswalk(ms.source_file or ms.id, tuple(mandate_text(m) for m in ms.mandates), curated_sets())
 
 

@@ -411,7 +411,8 @@ def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
 def anchor_matrix(tasks: list[Task], ms):
     """Keyword evidence of the hand-written sets for an imported set (tasks ×
     mandates, 0..1): this matcher's score of each task against the curated
-    mandate each imported one reads like (:func:`checker.match.links.crosswalk`)."""
+    mandates each imported one reads like (:func:`checker.match.links.crosswalk`),
+    the best of them."""
     import numpy as np
 
     from checker.match import links as LK
@@ -423,12 +424,13 @@ def anchor_matrix(tasks: list[Task], ms):
     mds, _, pairs = score_pairs(tasks, LK.curated_sets(), None)
     pos = {md.mandate.id: i for i, md in enumerate(mds)}
     cols: dict[int, list[int]] = {}
-    for mi, c in enumerate(cw):
-        if c is not None and c in pos:
-            cols.setdefault(pos[c], []).append(mi)
+    for mi, ids in enumerate(cw):
+        for c in ids:
+            if c in pos:
+                cols.setdefault(pos[c], []).append(mi)
     for (ti, j), pr in pairs.items():
         for mi in cols.get(j, ()):
-            out[ti, mi] = pr.score / 100.0
+            out[ti, mi] = max(out[ti, mi], pr.score / 100.0)
     return out
 
 

@@ -210,7 +210,7 @@ def cap_units(res, limits: Limits = LIMITS) -> None:
             continue
         split += 1
         extra = _extra(u)
-        extra.update(cells=None, cell_spans=None)  # a piece is not a whole row
+        extra.update(cells=None, cell_spans=None, merged=(), spanned=())  # a piece is not a whole row
         for piece in _pieces(u.text, size):
             out.append(type(u)(index=0, text=piece, loc=u.loc, kind=u.kind, **extra))
     res.units = out

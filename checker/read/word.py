@@ -10,8 +10,10 @@ between the paragraphs around it, as the reader sees it in Word.
   ``text`` is the cells joined by a tab and ``cell_spans`` the offsets of each
   cell inside ``text``.  A cell spanning several grid columns is given once,
   followed by empty cells for the columns it covers (so columns stay aligned
-  without repeating text); the lower parts of a vertically merged cell are
-  empty.  ``loc.human`` is ``"bảng T, hàng R"``.
+  without repeating text; ``spanned`` lists those columns); the lower parts of
+  a vertically merged cell are empty and ``merged`` lists their columns (the
+  task extractor gives them the upper cell's text).  ``loc.human`` is
+  ``"bảng T, hàng R"``.
 * ``loc.line`` counts paragraphs and rows together (1-based), in order.
 * Word's automatic list numbering is rebuilt from ``numbering.xml``
   (``w:numPr`` on the paragraph or its style; ``numFmt`` + ``lvlText``;
@@ -35,7 +37,7 @@ from checker.errors import PlanError
 from checker.model import Location, Unit
 from checker.read.result import ReadResult
 from checker.read.word_lists import _Numbering, _num_pr
-from checker.read.word_tables import _layout_lines, _row_cells, is_layout_table, table_rows
+from checker.read.word_tables import _layout_lines, is_layout_table, row_cells, table_rows
 from checker.read.word_xml import W, _style_id, body_items, para_text
 
 
@@ -206,7 +208,7 @@ def read_docx(data: bytes, limits=None) -> ReadResult:
                                      human=f"bảng {table_no}, hàng {row_no}")))
                 continue
             for tr in table_rows(el):
-                cells = _row_cells(tr)
+                cells, merged, spanned = row_cells(tr)
                 if not any(c for c in cells):
                     continue
                 row_no += 1
@@ -217,7 +219,7 @@ def read_docx(data: bytes, limits=None) -> ReadResult:
                     pos += len(c) + 1
                 units.append(Unit(
                     index=0, text="\t".join(cells), kind="row", cells=cells,
-                    cell_spans=spans, table=table_no,
+                    cell_spans=spans, table=table_no, merged=merged, spanned=spanned,
                     loc=Location(line=counter, human=f"bảng {table_no}, hàng {row_no}",
                                  row=row_no)))
 

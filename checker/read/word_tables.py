@@ -81,12 +81,24 @@ def cell_span(tc) -> tuple[int, bool]:
 
 
 def _row_cells(tr) -> list[str]:
+    return row_cells(tr)[0]
+
+
+def row_cells(tr) -> tuple[list[str], tuple[int, ...], tuple[int, ...]]:
+    """A row's cells on the grid, the grid columns whose cell continues a cell
+    merged from the row above (``w:vMerge``: empty here, the text is the upper
+    cell's), and the columns covered by a cell to their left (``w:gridSpan``)."""
     cells: list[str] = []
+    merged: list[int] = []
+    spanned: list[int] = []
     for tc in row_tcs(tr):
         span, vmerge_continue = cell_span(tc)
+        if vmerge_continue:
+            merged.extend(range(len(cells), len(cells) + span))
         cells.append("" if vmerge_continue else _cell_text(tc))
+        spanned.extend(range(len(cells), len(cells) + span - 1))
         cells.extend([""] * (span - 1))
-    return cells
+    return cells, tuple(merged), tuple(spanned)
 
 
 def table_rows(tbl):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checker.model import CheckResult, Finding
+from checker.model import CheckResult, Finding, location_label
 
 # Where the project lives; every documentation link in a report is built from
 # this one constant (SARIF ``informationUri`` and each rule's ``helpUri``).
@@ -108,8 +108,35 @@ def as_of_note(result: CheckResult, lang: str = "vi") -> str:
     return label
 
 
+_REASON_EN = (("áp dụng cho cấp", "applies to the level"), ("kế hoạch cấp", "the plan's level"),
+              ("hết hạn", "expires"))
+
+
+def reason_en(reason: str | None) -> str | None:
+    """The English of a coverage reason made by the matcher ("áp dụng cho cấp:
+    province; kế hoạch cấp: commune"); a waiver's own reason stays as written."""
+    if not reason:
+        return reason
+    for vi, en in _REASON_EN:
+        reason = reason.replace(vi, en)
+    return reason
+
+
+_SEV_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def severity_sorted(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then information; by line inside each
+    (findings with no line after the located ones of the same severity).
+    The order of every report: text, Markdown, HTML, JSON, Word comments."""
+    return sorted(findings, key=lambda f: (_SEV_ORDER.get(f.severity, 3), f.line is None, f.line or 0,
+                                           f.start or 0, f.rule))
+
+
 def finding_dict(f: Finding) -> dict[str, Any]:
     d = f.to_dict()
+    if f.location:
+        d["location_en"] = location_label(f.location, "en")  # "dòng 12" → "line 12"
     if f.waived:
         d["waived"] = f.waived
     return d
@@ -123,6 +150,11 @@ def report_data(result: CheckResult, lang: str = "vi") -> dict[str, Any]:
                  "as_of_basis": result.as_of_basis, "as_of_note": as_of_note(result, lang)})
     cov = result.coverage.to_dict() if result.coverage is not None else {
         "groups": [], "mandates": [], "unmatched_tasks": []}
+    for d, ms in zip(cov["mandates"], result.coverage.mandates if result.coverage is not None else []):
+        d["title_en"] = ms.mandate.title_in("en") if hasattr(ms.mandate, "title_in") else ms.mandate.title
+        d["reason_en"] = reason_en(d.get("reason"))
+    cov["unmatched_tasks"] = [dict(t, location_en=location_label(t.get("location"), "en"))
+                              for t in cov["unmatched_tasks"]]
     cov["definition"] = ("(covered + 0.5 * partial) / applicable" if lang == "en"
                          else "(đã có + 0,5 × một phần) / số nhiệm vụ áp dụng")
     try:
@@ -139,7 +171,9 @@ def report_data(result: CheckResult, lang: str = "vi") -> dict[str, Any]:
         "coverage": cov,
         # task-centric traceability: which task carries out which mandate (statuses derive from these)
         "links": [lk.to_dict() for lk in result.coverage.links] if result.coverage is not None else [],
-        "findings": [finding_dict(f) for f in result.findings],
+        # what to fix first: errors, warnings, information (by line inside each); waived last
+        "findings": [finding_dict(f) for f in severity_sorted([f for f in result.findings if not f.waived])
+                     + severity_sorted([f for f in result.findings if f.waived])],
         "summary": summary_counts(result.findings),
         "tool": {"name": "plancheck", "version": _tool_version(result)},
     }

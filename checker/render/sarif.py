@@ -159,7 +159,7 @@ def cap_results(log: dict[str, Any], max_results: int = MAX_RESULTS) -> dict[str
 
 
 def _full_description(rule: Any, lang: str) -> str:
-    basis = "; ".join(f"{b.get('document')} ({b.get('date')})" for b in rule.basis)
+    basis = "; ".join(f"{b.get('document')} ({b.get('date')})" for b in rule.basis_in(lang))
     lead = "Basis" if lang == "en" else "Căn cứ"
     return f"{rule.title(lang)}. {lead}: {basis}."
 
@@ -172,7 +172,7 @@ def _help(rule: Any, lang: str) -> tuple[str, str]:
            "more": "Documentation" if en else "Tài liệu", "from": "from" if en else "từ",
            "until": "until" if en else "đến trước"}
     basis = [f"{b.get('document')} ({_iso(b.get('date')) or '—'})" + (f": {b['note']}" if b.get("note") else "")
-             for b in rule.basis]
+             for b in rule.basis_in(lang)]
     valid = " ".join(x for x in (f"{lab['from']} {rule.applies_from.isoformat()}" if rule.applies_from else "",
                                  f"{lab['until']} {rule.applies_until.isoformat()}" if rule.applies_until else "")
                      if x)

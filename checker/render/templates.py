@@ -9,6 +9,7 @@ from checker.model import CheckResult, Finding, location_label
 from checker.render.data import (
     CATEGORY_LABELS, CATEGORY_ORDER, SEVERITY_LABELS, _T, _iso, _tool_version, as_of_note,
     report_data,
+    severity_sorted,
 )
 
 
@@ -64,14 +65,7 @@ COVERAGE_NOTE = (
     "Coverage = (tasks covered + ½ tasks partly covered) / tasks that apply to the commune.",
 )
 
-_SEV_ORDER = {"error": 0, "warning": 1, "info": 2}
 _PLURAL_EN = {"error": "errors", "warning": "warnings", "info": "info"}
-
-
-def severity_sorted(findings: list[Finding]) -> list[Finding]:
-    """Errors first, then warnings, then information; by line inside each."""
-    return sorted(findings, key=lambda f: (_SEV_ORDER.get(f.severity, 3), f.line is None, f.line or 0,
-                                           f.start or 0, f.rule))
 
 
 def _gap_groups(result: CheckResult, findings: list[Finding], lang: str) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -68,7 +69,9 @@ STATUS_COLOUR = {"covered": "#4caf50", "partial": "#ffc107", "missing": "#e53935
                  "not-applicable": "#bdbdbd", "waived": "#90a4ae"}
 
 
+@lru_cache(maxsize=8)
 def _template(name: str):
+    """The compiled template (once per process: a large audit renders one per part page)."""
     from jinja2 import Environment, FunctionLoader, select_autoescape
 
     from checker import resources
@@ -95,7 +98,40 @@ def _context(audit: Audit, lang: str) -> dict[str, Any]:
             "ranked_rows": [by_source[e["source"]] for e in audit.ranking],
             "error_rows": audit.error_rows,
             "msg_key": "en" if lang == "en" else "vi",
-            "loc": lambda human: location_label(human, lang)}
+            "loc": lambda human: location_label(human, lang),
+            "mandate_cells": _mandate_cells(audit, L)}
+
+
+def _mandate_cells(audit: Audit, L: dict[str, Any]):
+    """One row of the dashboard's mandate matrix as markup: the same bytes the
+    template's loop over every (plan, mandate) cell wrote, each distinct cell
+    made once (a part page has 100 plans × ~100 mandates)."""
+    from markupsafe import Markup, escape
+
+    heads = [(m["id"], f"{escape(m['id'])} — {escape(m['title'])}: ") for m in audit.mandates]
+    empty = {mid: f'<td class="mcell" style="background: #fff" title="{head}—"></td>' for mid, head in heads}
+    made: dict[tuple, str] = {}
+    status = L["status"]
+
+    def cells_of(r: dict[str, Any]) -> Markup:
+        cells = {m["id"]: m for m in r.get("mandates", [])}
+        out = []
+        for mid, head in heads:
+            c = cells.get(mid)
+            if c is None:
+                out.append(empty[mid])
+                continue
+            key = (mid, c["status"], c["score"], type(c["score"]))
+            td = made.get(key)
+            if td is None:
+                st = c["status"]
+                td = (f'<td class="mcell" style="background: {escape(STATUS_COLOUR.get(st, "#fff"))}" '
+                      f'title="{head}{escape(status.get(st, st))} ({escape(c["score"])})"></td>')
+                made[key] = td
+            out.append(td)
+        return Markup("".join(out))
+
+    return cells_of
 
 
 def render_html(audit: Audit, lang: str = "vi") -> str:

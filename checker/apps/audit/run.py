@@ -137,7 +137,7 @@ def run_audit(paths: Iterable[str | Path], references: list[str] | None = None,
     plan's full row goes to the cache and, with ``detail_dir``, to its
     detail file (:mod:`~checker.apps.audit.detail`) as it arrives."""
     from checker.apps.audit.detail import detail_name, detail_text, write_atomic
-    from checker.apps.audit.slim import Interner, expand_summary, slim_row, stored_summary
+    from checker.apps.audit.slim import Interner, slim_row, stored_summary
     from checker.apps.cache import ResultCache, data_version, file_sha256, make_key, options_key
     from checker.apps.workers import WorkerError, WorkerPool
 
@@ -235,16 +235,17 @@ def run_audit(paths: Iterable[str | Path], references: list[str] | None = None,
             import json
 
             text = json.dumps(row, ensure_ascii=False)
-            summary, meta = stored_summary(row)
-            if meta is not None:
+            summary, metas = stored_summary(row)
+            for meta in metas:
                 cache.put_meta(*meta)
             cache.put(key, text, source=row["source"], sha256=row.get("sha256", ""), summary=summary)
             cache.commit()  # at once: a killed audit keeps every finished plan
         row["cached"] = False
         if row.get("ok"):
             audit.keys[row["source"]] = key
-            if details is not None:
-                write_atomic(details / detail_name(row["source"], key), detail_text(row))
+            if details is not None:  # the stored text is the detail file's (no volatile field yet)
+                write_atomic(details / detail_name(row["source"], key),
+                             text + "\n" if text is not None else detail_text(row))
         rows[i] = slim_row(row, interner) if slim else _share(row, shared)
         if len(rows) % FREEZE_EVERY == 0:
             gc.freeze()
@@ -285,23 +286,28 @@ def _slim_hits(cache: Any, keys: list[str], interner: Any) -> dict[str, dict[str
     """The slim rows of the cached ``keys``, from their stored summaries (a
     row stored without one, by an older version, is read whole, slimmed and
     given its summary for the next time)."""
-    from checker.apps.audit.slim import expand_summary, slim_row, stored_summary
+    from checker.apps.audit.slim import expand_summary, slim_row, stored_summary, summary_metas
 
-    summaries, without = cache.get_summaries(keys)
-    metas = cache.get_meta({s["mandates"]["meta"] for s in summaries.values()
-                            if isinstance(s.get("mandates"), dict) and "meta" in s["mandates"]})
     out: dict[str, dict[str, Any]] = {}
-    for k, s in summaries.items():
-        row = expand_summary(s, metas, interner)
-        if row is None:
-            without.append(k)
-        else:
-            out[k] = row
+    without: list[str] = []
+    metas: dict[str, Any] = {}
+    for summaries, chunk_without in cache.iter_summaries(keys):  # each batch expanded before the next is read
+        without += chunk_without
+        need = {m for s in summaries.values() for m in summary_metas(s)} - set(metas)
+        if need:
+            metas.update(cache.get_meta(need))
+        for k, s in summaries.items():
+            row = expand_summary(s, metas, interner)
+            if row is None:
+                without.append(k)
+            else:
+                out[k] = row
+        del summaries
     if without:
         full = cache.get_many(without)
         for k, row in full.items():
-            summary, meta = stored_summary(row)
-            if meta is not None:
+            summary, row_metas = stored_summary(row)
+            for meta in row_metas:
                 cache.put_meta(*meta)
             cache.put(k, row, source=row.get("source", ""), sha256=row.get("sha256", ""), summary=summary)
             out[k] = slim_row(row, interner)

@@ -36,8 +36,8 @@ class Interner:
     def dict(self, d: Any) -> Any:
         if not isinstance(d, dict):
             return d
-        try:
-            key = ("\x00d",) + tuple(d.items())
+        try:  # the values' types are in the key: 1, 1.0 and True are equal, but not the same JSON
+            key = (tuple(d), tuple(d.values()), tuple(map(type, d.values())))
             hit = self.table.get(key)
         except TypeError:  # a value that is not hashable: keep the dict itself
             return {self.str(k): self.str(v) for k, v in d.items()}
@@ -60,8 +60,6 @@ def slim_row(row: dict[str, Any], interner: Interner) -> dict[str, Any]:
             v = interner.dicts(v)
         elif k in ("counts", "severity"):
             v = interner.dict(v)
-        else:
-            v = interner.str(v)
         out[interner.str(k)] = v
     return out
 
@@ -71,42 +69,105 @@ def is_slim(row: dict[str, Any]) -> bool:
     return bool(row.get("ok")) and "findings" not in row
 
 
-_MFIELDS = ("id", "reference", "group", "title")
+# the fields of a list's items that are the same in every plan of an audit (kept once, in the meta table)
+FIXED = {"mandates": ("id", "reference", "group", "title"), "groups": ("reference", "group", "title", "title_en")}
+PACKED = ("groups", "mandates", "documents")
 
 
-def meta_key(meta: list) -> str:
-    return "mandates:" + hashlib.sha256(json.dumps(meta, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
+def meta_key(name: str, meta: Any) -> str:
+    return f"{name}:" + hashlib.sha256(json.dumps(meta, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
 
 
-def stored_summary(row: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, list] | None]:
-    """``(summary, (meta key, meta) or None)`` of a full row, for the store."""
+def pack(name: str, items: Any) -> tuple[Any, tuple[str, Any] | None]:
+    """A list of flat dicts with the same keys as columns: ``{"meta": key,
+    "cells": [[the other values], …]}`` with the :data:`FIXED` fields in the
+    meta blob, or ``{"keys": […], "cells": […]}``; anything else as it is."""
+    if not isinstance(items, list) or not items or not all(isinstance(x, dict) for x in items):
+        return items, None
+    keys = tuple(items[0])
+    if any(tuple(x) != keys for x in items):
+        return items, None
+    fixed = [k for k in FIXED.get(name, ()) if k in keys]
+    var = [k for k in keys if k not in fixed]
+    cells = [[x[k] for k in var] for x in items]
+    if not fixed:
+        return {"keys": list(keys), "cells": cells}, None
+    meta = {"keys": list(keys), "fixed": fixed, "rows": [[x[k] for k in fixed] for x in items]}
+    mk = meta_key(name, meta)
+    return {"meta": mk, "cells": cells}, (mk, meta)
+
+
+def unpack(packed: Any, metas: dict[str, Any], interner: Interner) -> Any:
+    """The list of dicts of :func:`pack` (None when its meta is missing),
+    each dict shared between the rows that have an equal one."""
+    if isinstance(packed, list):
+        return interner.dicts(packed)
+    if not isinstance(packed, dict):
+        return packed
+    cells = packed.get("cells")
+    mk = packed.get("meta")
+    if mk is not None:
+        meta = metas.get(mk)
+        if not isinstance(meta, dict) or len(meta.get("rows") or []) != len(cells or []):
+            return None
+        keys, fixed, rows = meta["keys"], meta["fixed"], meta["rows"]
+    else:
+        keys, fixed, rows = packed.get("keys"), [], None
+    if not isinstance(cells, list) or not isinstance(keys, list):
+        return None
+    var = [k for k in keys if k not in fixed]
+    tkeys = tuple(keys)
+    table = interner.table
+    out = []
+    for i, c in enumerate(cells):
+        try:
+            key = (mk, i, tuple(c), tuple(map(type, c))) if mk else (tkeys, tuple(c), tuple(map(type, c)))
+            d = table.get(key)
+        except TypeError:  # a value that is not hashable: not shared
+            key, d = None, None
+        if d is None:
+            vals = dict(zip(fixed, rows[i])) if fixed else {}
+            vals.update(zip(var, c))
+            d = {k: vals.get(k) for k in keys}
+            if key is not None:
+                table[key] = d
+        out.append(d)
+    return out
+
+
+def stored_summary(row: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """``(summary, [(meta key, meta), …])`` of a full row, for the store."""
     out: dict[str, Any] = {}
-    meta_entry = None
+    metas = []
     for k, v in row.items():
         if k in DROP:
             continue
-        if k == "mandates" and isinstance(v, list) and all(
-                isinstance(m, dict) and tuple(m) == _MFIELDS + ("status", "score") for m in v):
-            meta = [[m[f] for f in _MFIELDS] for m in v]
-            mk = meta_key(meta)
-            meta_entry = (mk, meta)
-            v = {"meta": mk, "cells": [[m["status"], m["score"]] for m in v]}
+        if k in PACKED:
+            v, meta = pack(k, v)
+            if meta is not None:
+                metas.append(meta)
         out[k] = v
-    return out, meta_entry
+    return out, metas
 
 
-def expand_summary(summary: dict[str, Any], metas: dict[str, list],
+def summary_metas(summary: dict[str, Any]) -> list[str]:
+    """The meta keys a stored summary needs."""
+    return [v["meta"] for k in PACKED if isinstance(v := summary.get(k), dict) and "meta" in v]
+
+
+def expand_summary(summary: dict[str, Any], metas: dict[str, Any],
                    interner: Interner) -> dict[str, Any] | None:
-    """The slim row of a stored summary (None when its meta is missing)."""
-    ms = summary.get("mandates")
-    if isinstance(ms, dict):
-        meta = metas.get(ms.get("meta"))
-        cells = ms.get("cells") or []
-        if meta is None or len(meta) != len(cells):
-            return None
-        summary = dict(summary)
-        summary["mandates"] = [dict(zip(_MFIELDS + ("status", "score"), m + c)) for m, c in zip(meta, cells)]
-    return slim_row(summary, interner)
+    """The slim row of a stored summary (None when a meta it needs is missing)."""
+    out = {}
+    for k, v in summary.items():
+        if k in PACKED:
+            v = unpack(v, metas, interner)
+            if v is None:
+                return None
+        elif k in ("counts", "severity"):
+            v = interner.dict(v)
+        out[interner.str(k)] = v
+    return out
 
 
 def summary_row(row: dict[str, Any], detail: str | None) -> dict[str, Any]:

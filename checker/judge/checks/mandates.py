@@ -67,9 +67,9 @@ def _basis(m: Any, lang: str) -> str:
 
 
 def _mtitle(m: Any, lang: str) -> str:
-    if lang == "en":
-        return getattr(m, "title_en", None) or m.title
-    return m.title
+    """The mandate's title in ``lang`` (an imported set without English
+    titles gives "(Vietnamese title) …" in English, never a silent Vietnamese one)."""
+    return m.title_in(lang) if hasattr(m, "title_in") else m.title
 
 
 @check("missing-mandate")

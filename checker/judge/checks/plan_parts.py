@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 from checker.judge.context import Ctx, _fast_fold, _scan, _scope, _short
 from checker.judge.registry import Hit, check
+from checker.model import location_label
 from checker.normalize import norm as _norm
 
 
@@ -103,7 +104,8 @@ def check_duplicate_section_number(ctx: Ctx, rule: Any, params: dict) -> Iterabl
             hits.append(Hit(unit=s.unit, values={
                 "number": s.label or base, "title": _short(s.title, 60),
                 "first_title": _short(prev.title, 60), "first_line": prev.loc.line,
-                "first_location": prev.loc.human, "match": ""}, key="dup:" + s.id))
+                "first_location": prev.loc.human, "first_location_en": location_label(prev.loc.human, "en"),
+                "match": ""}, key="dup:" + s.id))
         else:
             first.setdefault(base, s)
     return hits

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from checker.cite.catalog import TYPE_EN
 from checker.judge.context import Ctx, _patterns, _vn_date
 from checker.judge.registry import Hit, check
 from checker.model import Unit
@@ -190,6 +191,7 @@ def check_catalog_superseded(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]
         cur_id = chain[-1][0]
         cur = cat.get(cur_id)
         label = cur.label() if cur is not None and hasattr(cur, "label") else cur_id
+        label_en = cur.label("en") if cur is not None and hasattr(cur, "label") else cur_id
         strong = [c for c in cs if c.role in ("basis", "implements")] or cs[:1]
         seen: set[int] = set()
         for c in strong:
@@ -197,7 +199,7 @@ def check_catalog_superseded(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]
                 continue
             seen.add(c.unit)
             hits.append(Hit(unit=c.unit, ostart=c.start, oend=c.end, confidence=conf,
-                            values={"match": c.surface.strip(), "replacement": label,
+                            values={"match": c.surface.strip(), "replacement": label, "replacement_en": label_en,
                                     "since": _vn_date(chain[0][1].effective), "doc_id": doc_id}))
     return hits
 
@@ -240,10 +242,13 @@ def check_implements_superseded(ctx: Ctx, rule: Any, params: dict) -> Iterable[H
         seen.add(key)
         target = cat.get(chain[0][0])
         label = target.label() if target is not None and hasattr(target, "label") else chain[0][0]
+        label_en = target.label("en") if target is not None and hasattr(target, "label") else chain[0][0]
         rtype = chain[0][1].type
         hits.append(Hit(unit=p.unit, ostart=p.start, oend=p.end, values={
             "match": (p.number and f"{p.doc_type or ''} {p.number}".strip()) or p.surface.strip(),
-            "child": c.number or c.surface.strip(), "replacement": label,
+            "match_en": (p.number and f"{TYPE_EN.get(p.doc_type or '', p.doc_type or '')} {p.number}".strip())
+            or p.surface.strip(),
+            "child": c.number or c.surface.strip(), "replacement": label, "replacement_en": label_en,
             "relation": _REL_VI.get(rtype, rtype), "relation_en": _REL_EN.get(rtype, rtype),
             "since": _vn_date(chain[0][1].effective)}))
     return hits

@@ -168,6 +168,7 @@ def check_prose_target(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
             hits.append(Hit(unit=u.index, nstart=m.start("val"), nend=m.end(), severity=(
                 None if kind == "weaker" else "info"), values={
                 "indicator": _short(str(t["indicator"]), 70), "value": _num(value),
+                "indicator_en": _short(str(t.get("text_en") or "(Vietnamese) " + str(t["indicator"])), 90),
                 "year": year or "", "in_year": f" vào năm {year}" if year else "",
                 "in_year_en": f" by {year}" if year else "", "ref_value": _num(ref), "ref_year": ryear or "",
                 "comparator": {">=": "≥", "<=": "≤"}.get(str(t.get("comparator") or ">="), t.get("comparator")),
@@ -180,6 +181,6 @@ def check_prose_target(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
     for h in hits:
         v = h.values
         v["lead"] = v["lead"].format(**{k: x for k, x in v.items() if not k.startswith("lead")})
-        en = dict(v, in_year=v["in_year_en"], source=v["source_en"])
+        en = dict(v, in_year=v["in_year_en"], source=v["source_en"], indicator=v["indicator_en"])
         v["lead_en"] = v["lead_en"].format(**{k: x for k, x in en.items() if not k.startswith("lead")})
     return hits
