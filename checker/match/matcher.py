@@ -80,7 +80,8 @@ class _Pair:
 
 # ------------------------------------------------------------ preparation
 
-from checker.match.text import expand_abbreviations, token_set_ratios  # noqa: E402,F401  (re-exported)
+from checker.match.text import (  # noqa: E402,F401  (re-exported)
+    expand_abbreviations, folded_syllables as _syllables, token_set_ratios)
 
 
 def analysis_text(text: str) -> str:
@@ -114,21 +115,6 @@ def _prepare_task(t: Task, topic_matcher, matcher=None) -> _Prepared:
     if matcher is not None and words:
         prep.hits = matcher.find(words)
     return prep
-
-
-_MARKS = re.compile(r"[\u0300-\u036f]")
-_SYL = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def _syllables(text: str) -> list[str]:
-    """Folded syllables, as checker.extract.nlp.syllables gives them, faster: the
-    marks are dropped with one regex (no offsets are needed here)."""
-    import unicodedata
-
-    f = _MARKS.sub("", unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d")))
-    if not f.isascii():  # (NFC leaves ASCII as it is)
-        f = unicodedata.normalize("NFC", f)
-    return _SYL.findall(f.lower())
 
 
 _SEC_TOPIC: dict[tuple[str, int], bool] = {}
