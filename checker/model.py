@@ -229,6 +229,9 @@ class Task:
     in_table: bool = False
     # a duty the plan asks of a body it cannot order ("Đề nghị Hội Nông dân …"), not an order
     request: bool = False
+    # a task of a table: the unit of its logical table's header row (a table
+    # broken by group rows or pages is one table)
+    table: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

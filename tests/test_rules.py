@@ -52,13 +52,21 @@ def run_case(code: str, case: dict, tmp_path) -> list:
     if not isinstance(as_of, dt.date):
         as_of = dt.date.fromisoformat(str(as_of))
     res = pipeline.check(str(path), references=refs, as_of=as_of, config=Config())
-    return evaluate(res, rules=[rule])
+    # ``with_rules``: run these rules too (a rule that absorbs their findings on
+    # the same citation, rules/README.md "absorbs"); only ``code``'s findings are
+    # compared with ``at``, and ``merged`` names the rules that must have been folded in
+    others = [r for r in RULES if r.code in (case.get("with_rules") or [])]
+    return evaluate(res, rules=[rule] + others)
 
 
 @pytest.mark.parametrize("code,kind,idx", CASES)
 def test_fixture_case(code, kind, idx, tmp_path):
     case = load_fixtures(code)[kind][idx]
     findings = run_case(code, case, tmp_path)
+    for other in case.get("merged") or []:
+        assert not [f for f in findings if f.rule == other], f"{other} should be folded into {code}"
+        assert any(other in f.data.get("merged", "") for f in findings if f.rule == code)
+    findings = [f for f in findings if f.rule == code]
     got = [f.line for f in findings if f.line is not None]
     plan_level = sum(1 for f in findings if f.line is None)
     if kind == "pass":

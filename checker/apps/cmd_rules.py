@@ -123,8 +123,14 @@ def rules_markdown() -> str:
                 f"độ tin cậy / confidence: `{r.confidence}`; gói / pack: `{r.pack}`",
                 f"- Áp dụng / applies: {r.applies_from or '—'} → {r.applies_until or '—'}",
                 f"- Thông báo: {r.message_vi}", f"- Message: {r.message_en}",
-                f"- Gợi ý: {r.suggestion_vi}", f"- Suggestion: {r.suggestion_en}",
-                "- Căn cứ / basis:"]
+                f"- Gợi ý: {r.suggestion_vi}", f"- Suggestion: {r.suggestion_en}"]
+        if r.doc_vi or r.doc_en:
+            out += [f"- Cách kiểm tra: {r.doc_vi}", f"- How it decides: {r.doc_en}"]
+        for a in r.absorbs:
+            out.append(f"- Gộp / absorbs: `{a['rule']}` — phát hiện của {a['rule']} trên cùng trích dẫn được gộp "
+                       f"vào phát hiện của {r.code} (mức cao hơn, `data.merged`) / a {a['rule']} finding on the same "
+                       f"citation is folded into this rule's one (the higher severity, `data.merged`)")
+        out.append("- Căn cứ / basis:")
         for b, b_en in zip(r.basis, r.basis_in("en")):
             note = f" — {b['note']}" if b.get("note") else ""
             out.append(f"  - {b.get('document')} ({b.get('date', '')}){note}")

@@ -329,7 +329,7 @@ def extract_tasks(units: list[Unit], items: list[Item], sections: list[Section],
             partners = [p.strip() for p in _cell(t, units, row, "partners").split(";") if p.strip()]
             add(text, row[0], "table", lead=_cell(t, units, row, "lead") or None, partners=partners,
                 product=_cell(t, units, row, "product") or None,
-                deadline=_cell(t, units, row, "deadline") or None, in_table=True)
+                deadline=_cell(t, units, row, "deadline") or None, in_table=True, table=t.header_unit)
     tasks.sort(key=lambda t: t.unit)
     for i, t in enumerate(tasks, 1):
         t.id = f"T{i:03d}"

@@ -16,7 +16,7 @@ from typing import Any
 
 import checker.judge.checks  # noqa: F401  (registers the check kinds)
 from checker.judge.context import Ctx
-from checker.judge.findings import _dedupe, _finding
+from checker.judge.findings import _dedupe, _finding, merge_absorbed
 from checker.judge.registry import CHECKS
 from checker.model import CheckResult, Finding
 
@@ -45,7 +45,7 @@ def evaluate(result: CheckResult, rules: list | None = None, config: Any = None,
         if not rule.applies(ctx.as_of):
             continue
         findings.extend(run_rule(ctx, rule, lang))
-    findings = _dedupe(findings)
+    findings = merge_absorbed(_dedupe(findings), rules, lang)
     _baseline.assign_fingerprints(findings, result.plan)
     if config is not None:
         config.apply(findings, ctx.as_of, lang=lang)

@@ -115,6 +115,53 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
 
+def _overlap(a: Finding, b: Finding) -> bool:
+    if a.unit is None or a.unit != b.unit:
+        return False
+    if a.start is None or b.start is None:
+        return True
+    return a.start < (b.end if b.end is not None else b.start + 1) and \
+        b.start < (a.end if a.end is not None else a.start + 1)
+
+
+def merge_absorbed(findings: list[Finding], rules: list, lang: str = "vi") -> list[Finding]:
+    """Fold the findings a rule ``absorbs`` (rule packs: ``absorbs: [{rule,
+    note_vi, note_en, unless}]``) into the keeper's finding on the same
+    citation (same unit, overlapping span): one place, one finding.  The
+    keeper takes the higher severity, names the absorbed rule in
+    ``data.merged`` and, unless its own data already carries the key
+    ``unless``, adds the absorbed finding's basis as a sentence."""
+    spec = {r.code: list(getattr(r, "absorbs", None) or []) for r in rules}
+    if not any(spec.values()):
+        return findings
+    gone: set[int] = set()
+    for keep in findings:
+        for a in spec.get(keep.rule) or []:
+            for other in findings:
+                if other is keep or id(other) in gone or other.rule != a.get("rule") or not _overlap(keep, other):
+                    continue
+                gone.add(id(other))
+                if SEVERITY_RANK.get(other.severity, 0) > SEVERITY_RANK.get(keep.severity, 0):
+                    keep.severity = other.severity
+                merged = [x for x in str(keep.data.get("merged", "")).split(", ") if x] + [other.rule]
+                keep.data["merged"] = ", ".join(dict.fromkeys(merged))
+                if a.get("unless") and keep.data.get(a["unless"]):
+                    continue
+                vals = {k: v for k, v in other.data.items() if not k.endswith("_en")}
+                vals_en = dict(vals, **{k[:-3]: v for k, v in other.data.items() if k.endswith("_en")})
+                notes = {"vi": fill(a.get("note_vi", ""), vals), "en": fill(a.get("note_en", ""), vals_en)}
+                texts = getattr(keep, "texts", None) or {}
+                for lg, note in notes.items():
+                    if not note or lg not in texts:
+                        continue
+                    m, sug = texts[lg]
+                    texts[lg] = ((m.rstrip() + " " + note).strip(), sug)
+                lg = "en" if lang == "en" else "vi"
+                if lg in texts:
+                    keep.message = texts[lg][0]
+    return [f for f in findings if id(f) not in gone]
+
+
 def reaches(severity: str | None, fail_on: str = "error") -> bool:
     """Whether a finding of ``severity`` fails a run with ``--fail-on``."""
     if fail_on == "never":

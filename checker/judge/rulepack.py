@@ -58,6 +58,10 @@ class Rule:
     applies_until: dt.date | None = None
     examples: list[dict[str, Any]] = field(default_factory=list)
     pack: str = ""  # file the rule came from
+    # findings of other rules folded into this rule's finding on the same citation
+    absorbs: list[dict[str, Any]] = field(default_factory=list)
+    doc_vi: str = ""  # how the rule decides (rules/README.md)
+    doc_en: str = ""
 
     def message(self, lang: str) -> str:
         return self.message_en if lang == "en" else self.message_vi
@@ -153,6 +157,8 @@ def _build_rule(raw: dict[str, Any], pack: str, kinds: set[str] | None, path: st
         applies_from=_date(raw.get("applies_from"), pack, code, f"{path}.applies_from"),
         applies_until=_date(raw.get("applies_until"), pack, code, f"{path}.applies_until"),
         examples=list(raw.get("examples") or []), pack=pack,
+        absorbs=list(raw.get("absorbs") or []),
+        doc_vi=str(raw.get("doc_vi", "")), doc_en=str(raw.get("doc_en", "")),
     )
 
 

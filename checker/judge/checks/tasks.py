@@ -6,6 +6,7 @@ import re
 from typing import Any, Iterable
 
 from checker.judge.context import Ctx, _looks_heading, _short
+from checker.judge.findings import fill
 from checker.judge.registry import Hit, check
 from checker.model import Unit
 from checker.normalize import fold, norm as _norm
@@ -77,12 +78,41 @@ _FIELD_NAMES = {
 }
 
 
+def _table_key(ctx: Ctx, t: Any) -> Any:
+    """The table a task belongs to: its logical table (a table broken by group
+    rows or pages is one), else the reader's table, else its section."""
+    if getattr(t, "table", None) is not None:
+        return ("t", t.table)
+    u = ctx.unit(t.unit)
+    if u is not None and u.table is not None:
+        return ("u", u.table)
+    return ("s", t.section)
+
+
+def names_product(text: str) -> bool:
+    """A task whose own name says what it makes ("Xây dựng Kế hoạch …",
+    "Ban hành Quy chế …"): NAMED_PRODUCT of rules/patterns/six-clear.yaml at
+    the start of the task."""
+    from checker.extract import phrases
+
+    t = _norm(text or "")
+    span = phrases.find(t, "NAMED_PRODUCT", "six-clear")
+    return span is not None and not t[:span[0]].strip(" -–•*+.)0123456789")
+
+
+def _lines(ctx: Ctx, tasks: list, limit: int = 30) -> str:
+    lines = list(dict.fromkeys(t.loc.line for t in tasks if t.loc.line))
+    return ", ".join(str(x) for x in lines[:limit]) + ("…" if len(lines) > limit else "")
+
+
 @check("task-field-missing")
 def check_task_fields(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
     """Tasks of task tables without lead unit, product or deadline.
 
     When no task of a table has the field (the table has no such column),
-    one finding is given for the table instead of one per task.
+    one finding is given for the table (its first task's line), listing the
+    tasks that do not give it otherwise: a task whose name says what it makes
+    has a product.  No finding when every task does.
     """
     fields = params.get("fields") or ["lead", "product", "deadline"]
     only_tables = params.get("tables_only", True)
@@ -91,43 +121,81 @@ def check_task_fields(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
         return []
     groups: dict[Any, list] = {}
     for t in tasks:
-        u = ctx.unit(t.unit)
-        groups.setdefault(u.table if u is not None and u.table is not None else ("s", t.section), []).append(t)
+        groups.setdefault(_table_key(ctx, t), []).append(t)
+
+    def has(t: Any, f: str) -> bool:
+        return bool(getattr(t, f)) or (f == "product" and names_product(t.text))
+
     hits = []
     for _, ts in groups.items():
-        whole = [f for f in fields if all(not getattr(t, f) for t in ts)]
-        if whole and len(ts) > 1:
-            hits.append(Hit(unit=ts[0].unit, values={
-                "fields": ", ".join(_FIELD_NAMES[f][0] for f in whole),
-                "fields_en": ", ".join(_FIELD_NAMES[f][1] for f in whole),
-                "task": _short(ts[0].text), "count": len(ts), "scope": "table"},
-                key="table:" + ",".join(whole)))
+        whole = [f for f in fields if all(not getattr(t, f) for t in ts)] if len(ts) > 1 else []
+        lacking = [t for t in ts if any(not has(t, f) for f in whole)]
+        if whole and lacking:
+            gaps = [f for f in whole if any(not has(t, f) for t in ts)]
+            vals = {"fields": ", ".join(_FIELD_NAMES[f][0] for f in gaps),
+                    "fields_en": ", ".join(_FIELD_NAMES[f][1] for f in gaps),
+                    "task": _short(ts[0].text), "count": len(ts), "missing": len(lacking),
+                    "lines": _lines(ctx, lacking), "scope": "table"}
+            head = ctx.unit(ts[0].table if getattr(ts[0], "table", None) is not None else ts[0].unit)
+            vals["header_line"] = head.loc.line if head is not None else ""
+            vals["what"] = fill(params.get("table_vi", ""), vals)
+            en = dict(vals, fields=vals["fields_en"])
+            vals["what_en"] = fill(params.get("table_en", ""), en)
+            vals["more"] = fill(params.get("table_more_vi", ""), vals)
+            vals["more_en"] = fill(params.get("table_more_en", ""), en)
+            hits.append(Hit(unit=ts[0].unit, values=vals, key="table:" + ",".join(gaps)))
         for t in ts:
-            miss = [f for f in fields if f not in whole and not getattr(t, f)]
+            miss = [f for f in fields if f not in whole and not has(t, f)]
             if miss:
-                hits.append(Hit(unit=t.unit, values={
-                    "fields": ", ".join(_FIELD_NAMES[f][0] for f in miss),
-                    "fields_en": ", ".join(_FIELD_NAMES[f][1] for f in miss),
-                    "task": _short(t.text), "count": 1, "scope": "task"}))
+                vals = {"fields": ", ".join(_FIELD_NAMES[f][0] for f in miss),
+                        "fields_en": ", ".join(_FIELD_NAMES[f][1] for f in miss),
+                        "task": _short(t.text), "count": 1, "scope": "task"}
+                vals["what"] = fill(params.get("task_vi", ""), vals)
+                vals["what_en"] = fill(params.get("task_en", ""), vals)
+                hits.append(Hit(unit=t.unit, values=vals))
     return hits
+
+
+def has_checkpoint(ctx: Ctx, params: dict) -> int | None:
+    """The line where the plan sets periodic reporting dates ("định kỳ trước
+    ngày 30 tháng 11 hằng năm báo cáo kết quả"): a checkpoint for its ongoing
+    tasks.  ``checkpoint_patterns`` of the rule, over every unit."""
+    pats = [re.compile(p, re.I) for p in params.get("checkpoint_patterns") or []]
+    if not pats:
+        return None
+    for u in ctx.units:
+        low = ctx.lower(u)
+        if "ngày" not in low and "định kỳ" not in low:
+            continue
+        if any(p.search(low) for p in pats):
+            return u.loc.line
+    return None
 
 
 @check("vague-deadline")
 def check_vague_deadline(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
-    """Deadlines such as "Thường xuyên" or "Hằng năm" that set no date.
+    """Deadlines such as "Thường xuyên" that set no date, one finding per task
+    table listing its rows.
 
-    Reads task deadlines when tasks were extracted, else the cells of table
-    rows.  More than ``aggregate_over`` hits become one finding that lists
-    the lines, so the report stays readable.
+    A cadence ("Hằng năm", ``cadence``) says when and is not reported; an
+    ongoing task ("Thường xuyên", ``values``) is not reported either when the
+    plan sets periodic reporting dates (``checkpoint_patterns``): those are its
+    checkpoints.  Reads task deadlines when tasks were extracted, else the
+    cells of table rows.
     """
     words = [fold(_norm(w)).strip() for w in params.get("values") or []]
-    hits: list[Hit] = []
+    cadence = {fold(_norm(w)).strip() for w in params.get("cadence") or []}
+    words = [w for w in words if w not in cadence]
+    if has_checkpoint(ctx, params) is not None:
+        return []
+    groups: dict[Any, list[Hit]] = {}
     if ctx.plan.tasks:
         for t in ctx.plan.tasks:
             if params.get("tables_only", True) and not (t.in_table or t.source == "table"):
                 continue
             if t.deadline and fold(_norm(t.deadline)).strip(" .;") in words:
-                hits.append(Hit(unit=t.unit, values={"deadline": t.deadline.strip(), "task": _short(t.text)}))
+                groups.setdefault(_table_key(ctx, t), []).append(
+                    Hit(unit=t.unit, values={"deadline": t.deadline.strip(), "task": _short(t.text)}))
     else:
         for u in ctx.units:
             if u.kind != "row" or not u.cells or len(u.cells) < 3:
@@ -135,20 +203,23 @@ def check_vague_deadline(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
             for k, cell in enumerate(u.cells[1:], start=1):
                 if fold(_norm(cell)).strip(" .;") in words:
                     s, e = (u.cell_spans[k] if u.cell_spans and k < len(u.cell_spans) else (None, None))
-                    hits.append(Hit(unit=u.index, ostart=s, oend=e,
-                                    values={"deadline": cell.strip(), "task": _short(u.cells[1])}))
+                    groups.setdefault(("u", u.table), []).append(
+                        Hit(unit=u.index, ostart=s, oend=e, values={"deadline": cell.strip(), "task": _short(u.cells[1])}))
                     break
-    limit = int(params.get("aggregate_over", 0) or 0)
-    if limit and len(hits) > limit:
+    out = []
+    for n, hits in enumerate(groups.values(), 1):
+        if len(hits) == 1:
+            out.append(hits[0])
+            continue
         lines = [ctx.unit(h.unit).loc.line for h in hits if ctx.unit(h.unit) is not None]
         first = hits[0]
         shown = ", ".join(str(x) for x in lines[:30]) + ("…" if len(lines) > 30 else "")
         first.values = dict(first.values, count=len(hits), lines=shown,
-                            more=f"{len(hits)} nhiệm vụ có thời hạn như vậy (dòng {shown}).",
-                            more_en=f"{len(hits)} tasks have such deadlines (lines {shown}).")
-        first.key = "aggregate"
-        return [first]
-    return hits
+                            more=fill(params.get("more_vi", ""), {"count": len(hits), "lines": shown}),
+                            more_en=fill(params.get("more_en", ""), {"count": len(hits), "lines": shown}))
+        first.key = f"table:{n}"  # the table's rank, not its unit (line shifts keep the fingerprint)
+        out.append(first)
+    return out
 
 
 # ------------------------------------------------------------- "6 rõ"
