@@ -35,8 +35,9 @@ def damage(text: str) -> tuple[int, int]:
     return bad, len(words)
 
 
-def check_layer(units: list[Unit], notes: list[str]) -> list[Unit]:
-    """The units worth reading; raise when the whole text layer is garbage."""
+def check_layer(units: list[Unit], notes: list[str], skipped: list[int] | None = None) -> list[Unit]:
+    """The units worth reading; raise when the whole text layer is garbage.  The
+    numbers of the pages dropped are added to ``skipped``."""
     pages: dict[int | None, list[int]] = {}
     for u in units:
         b, n = damage(u.text)
@@ -59,6 +60,8 @@ def check_layer(units: list[Unit], notes: list[str]) -> list[Unit]:
             "export. It cannot be checked; export the PDF again with a Unicode font (Times New Roman, "
             "Arial) or send the .docx.",
         )
+    if skipped is not None:
+        skipped.extend(sorted(bad_pages))
     listed = ", ".join(str(p) for p in sorted(bad_pages))
     notes.append(f"Trang {listed} có lớp văn bản bị hỏng (mã (cid:…) hoặc âm tiết không thể có) "
                  "và đã được bỏ qua; kết quả không tính các trang này.")
