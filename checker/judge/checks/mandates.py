@@ -135,8 +135,8 @@ def _duty_hit(ctx: Ctx, params: dict, duty: Any, members: list, status: str,
         "title": duty.title_vi if duty is not None else _mtitle(first, "vi"),
         "title_en": duty.title_en if duty is not None else _mtitle(first, "en"),
         "asks": _short(first.description, 240) if first.description else "",
-        "bases": "; ".join(_basis(x.mandate, "vi") for x in members),
-        "bases_en": "; ".join(_basis(x.mandate, "en") for x in members),
+        "bases": "; ".join(dict.fromkeys(_basis(x.mandate, "vi") for x in members)),
+        "bases_en": "; ".join(dict.fromkeys(_basis(x.mandate, "en") for x in members)),
         "required": "yes" if required else "no",
     }
     unit = anchor
