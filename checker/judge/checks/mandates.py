@@ -148,15 +148,21 @@ def _duty_hit(ctx: Ctx, params: dict, duty: Any, members: list, status: str,
                     advice_en=fill(params.get("advice_past_en", ""), dict(vals, title=vals["title_en"])))
         vals["status"] = "past-deadline"
     elif status == "partial":
-        part = max((x for x in members if x.status == "partial"), key=lambda x: x.score)
-        ev = part.evidence[0] if part.evidence else None
+        # the nearest plan text: the best-scoring line of any partial member, a task's
+        # or an objective's (a duty the objectives state but no task assigns)
+        cands = [(e.score, e in x.mentions, e) for x in members if x.status == "partial"
+                 for e in list(x.evidence) + list(x.mentions)]
+        best_ev = max(cands, key=lambda c: (c[0], not c[1])) if cands else None
+        ev = best_ev[2] if best_ev else None
+        aim = bool(best_ev and best_ev[1])
         if ev is not None:
             unit = ev.unit if ev.unit is not None else anchor
             kws = ", ".join(ev.keywords[:4])
             vals.update(nearest=_short(ev.task, 110), nearest_location=ev.location or "",
                         nearest_location_en=location_label(ev.location, "en"), keywords=kws)
-        why_vi = params.get("why_keywords_vi" if vals.get("keywords") else "why_vi", "")
-        why_en = params.get("why_keywords_en" if vals.get("keywords") else "why_en", "")
+        key_vi = "why_aim_vi" if aim else "why_keywords_vi" if vals.get("keywords") else "why_vi"
+        why_vi = params.get(key_vi, "")
+        why_en = params.get(key_vi[:-3] + "_en", "")
         vals["why"] = fill(why_vi, vals)
         vals["why_en"] = fill(why_en, vals)
         vals["lead"] = fill(params.get("partial_vi", ""), vals)
