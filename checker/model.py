@@ -331,6 +331,7 @@ class Plan:
     citations: list[Citation] = field(default_factory=list)
     documents: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # reader remarks (encoding converted ...)
+    skipped_pages: list[int] = field(default_factory=list)  # PDF pages left out: garbled text layer
     sha256: str | None = None
 
     def section(self, sid: str | None) -> Section | None:

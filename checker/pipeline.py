@@ -48,7 +48,7 @@ def structure(res: ReadResult, source: str, budget: Budget | None = None) -> Pla
     units = res.units
     source = safe_text(source)
     plan = Plan(source=source, format=res.format, units=units, notes=list(res.notes),
-                sha256=res.sha256 or None)
+                sha256=res.sha256 or None, skipped_pages=list(getattr(res, "skipped_pages", None) or []))
     plan.header = parse_header(units)
     items = items_of(units)
     plan.sections = build_sections(units, items)

@@ -170,6 +170,7 @@ def plan_json(plan) -> dict:
         "citations": [c.to_dict() for c in plan.citations],
         "documents": plan.documents,
         "notes": plan.notes,
+        "skipped_pages": plan.skipped_pages,
     }
 
 

@@ -284,9 +284,9 @@ def features(index: SetIndex, task_texts: Sequence[str], applicable: Sequence[bo
     width = len(vocab)
     df = np.zeros(width, dtype=np.float32)
     df[: len(index.df)] = index.df
-    for c in t_terms:
-        for j in c:
-            df[j] += 1
+    held = np.fromiter((j for c in t_terms for j in c), dtype=np.int64)  # each task's distinct terms
+    if len(held):
+        df += np.bincount(held, minlength=width).astype(np.float32)
     n = nm + nt
     idf = np.log((n + 1) / (df + 1)).astype(np.float32)
     cos = _cosines(t_terms, _matrix(index.terms, idf), idf)

@@ -120,7 +120,7 @@ def read(path: str | Path, max_bytes: int | None = None, budget: Budget | None =
     scrub(res)
     cap_units(res, limits)
     from checker.read.quality import check_layer
-    res.units = check_layer(res.units, res.notes)
+    res.units = check_layer(res.units, res.notes, res.skipped_pages)
     finish(res.units)
     if not any(u.norm.strip() for u in res.units):
         raise PlanError("no-text", f"Tệp không có nội dung văn bản: {safe_text(p.name)}",

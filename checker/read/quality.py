@@ -27,12 +27,17 @@ DAMAGED = 0.08  # share of damaged words above which a page is garbage
 def damage(text: str) -> tuple[int, int]:
     """(damaged words, words) of a text."""
     words = _WORD.findall(text)
+    # none of the three marks anywhere in the text: no word is damaged (each
+    # mark lies inside one word, since none of them holds a space)
+    if not (_CID.search(text) or _PUA.search(text) or _GLUED.search(text)):
+        return 0, len(words)
     bad = sum(1 for w in words if _CID.search(w) or _PUA.search(w) or _GLUED.search(w))
     return bad, len(words)
 
 
-def check_layer(units: list[Unit], notes: list[str]) -> list[Unit]:
-    """The units worth reading; raise when the whole text layer is garbage."""
+def check_layer(units: list[Unit], notes: list[str], skipped: list[int] | None = None) -> list[Unit]:
+    """The units worth reading; raise when the whole text layer is garbage.  The
+    numbers of the pages dropped are added to ``skipped``."""
     pages: dict[int | None, list[int]] = {}
     for u in units:
         b, n = damage(u.text)
@@ -55,6 +60,8 @@ def check_layer(units: list[Unit], notes: list[str]) -> list[Unit]:
             "export. It cannot be checked; export the PDF again with a Unicode font (Times New Roman, "
             "Arial) or send the .docx.",
         )
+    if skipped is not None:
+        skipped.extend(sorted(bad_pages))
     listed = ", ".join(str(p) for p in sorted(bad_pages))
     notes.append(f"Trang {listed} có lớp văn bản bị hỏng (mã (cid:…) hoặc âm tiết không thể có) "
                  "và đã được bỏ qua; kết quả không tính các trang này.")

@@ -11,4 +11,5 @@ class ReadResult:
     units: list[Unit]
     format: str  # txt | md | docx | pdf | doc
     notes: list[str] = field(default_factory=list)
+    skipped_pages: list[int] = field(default_factory=list)  # PDF pages dropped for a garbled text layer
     sha256: str = ""

@@ -53,7 +53,8 @@ _T = {
            "rest_head": "Các điểm khác", "gaps": "Nhiệm vụ còn thiếu hoặc mới có một phần",
            "other_findings": "Các phát hiện khác (lỗi trước, rồi cảnh báo, rồi thông tin)",
            "code": "Mã", "scope": "Phạm vi", "nothing_first": "Không có lỗi nào cần sửa ngay.",
-           "gap_count": "nhiệm vụ", "gap_count_one": "nhiệm vụ", "basis": "Căn cứ"},
+           "gap_count": "nhiệm vụ", "gap_count_one": "nhiệm vụ", "basis": "Căn cứ",
+           "skipped": "Trang bị bỏ qua (lớp văn bản bị hỏng, không được kiểm tra)"},
     "en": {"title": "Plan check report", "as_of": "Judged as of", "coverage": "Coverage by task group",
            "group": "Group", "total": "Total", "covered": "Covered", "partial": "Partial", "missing": "Missing",
            "findings": "Findings", "suggestion": "Suggestion", "no_findings": "No findings.",
@@ -67,7 +68,8 @@ _T = {
            "rest_head": "Other points", "gaps": "Tasks missing or only partly covered",
            "other_findings": "Other findings (errors first, then warnings, then information)",
            "code": "Code", "scope": "Scope", "nothing_first": "No errors to fix first.",
-           "gap_count": "tasks", "gap_count_one": "task", "basis": "Basis"},
+           "gap_count": "tasks", "gap_count_one": "task", "basis": "Basis",
+           "skipped": "Pages skipped (garbled text layer, not checked)"},
 }
 
 
@@ -147,7 +149,8 @@ def report_data(result: CheckResult, lang: str = "vi") -> dict[str, Any]:
     plan = result.plan
     head = plan.header.to_dict()
     head.update({"source": plan.source, "format": plan.format, "as_of": _iso(result.as_of),
-                 "as_of_basis": result.as_of_basis, "as_of_note": as_of_note(result, lang)})
+                 "as_of_basis": result.as_of_basis, "as_of_note": as_of_note(result, lang),
+                 "skipped_pages": list(plan.skipped_pages)})
     cov = result.coverage.to_dict() if result.coverage is not None else {
         "groups": [], "mandates": [], "unmatched_tasks": []}
     for d, ms in zip(cov["mandates"], result.coverage.mandates if result.coverage is not None else []):
