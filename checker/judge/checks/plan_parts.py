@@ -82,7 +82,32 @@ def check_annex_missing(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
             hits.append(Hit(unit=u.index, nstart=m.start(), nend=e,
                             values={"annex": ", ".join(miss), "match": text[m.start():e]},
                             key="annex:" + ",".join(miss)))
+    if not hits and not present and not any_annex:
+        hits.extend(_unnumbered_annex(ctx))
     return hits
+
+
+# "(Kèm theo phụ lục nhiệm vụ triển khai)": an annex named, not numbered
+_UNNUMBERED = re.compile(r"(?:chi tiết|kèm theo|nêu)\s+(?:tại\s+|ở\s+|theo\s+)?(?:các\s+)?phụ\s+lục\b"
+                         r"(?!\s+(?:số\s+)?(?:[IVX]{1,5}|\d{1,2})\b)(?P<name>[^.;()\n]{0,60})", re.I)
+
+
+def _unnumbered_annex(ctx: Ctx) -> list[Hit]:
+    """One finding for the first reference to an unnumbered annex when the
+    file holds no annex at all: no annex part, no "PHỤ LỤC" heading, and no
+    task table after the reference (an annex table without its heading)."""
+    for u in ctx.units:
+        text = ctx.text(u)
+        m = _UNNUMBERED.search(text)
+        if not m:
+            continue
+        if any(t.in_table and t.unit > u.index for t in ctx.plan.tasks if t.unit is not None):
+            return []
+        name = m.group("name").strip(" ,:-–")
+        return [Hit(unit=u.index, nstart=m.start(), nend=m.end(),
+                    values={"annex": name, "annex_en": f"“{name}”", "match": text[m.start():m.end()].strip()},
+                    key="annex:unnumbered")]
+    return []
 
 
 # --------------------------------------------------------- section numbers
