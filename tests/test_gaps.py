@@ -320,3 +320,36 @@ def test_json_findings_are_ordered_by_severity_then_line(seed, name):
     other = [f for f in data["findings"] if f["category"] != "missing-task" and not f.get("waived")]
     pos = [text.index(f["message"][:40]) for f in other]
     assert pos == sorted(pos)
+
+
+# ------------------------------------------- reference data reviewed (judge14)
+
+def test_reviewed_levels_and_bases():
+    """Mandates about the ministries' or provinces' own work are not asked of a
+    commune (each change has its reason in the YAML), and the NQ 45 duty rests on
+    NQ 03 programme II.4.a, not on NQ 57 III.4 (which does not name NQ 45)."""
+    from checker.mandates.load import load_set
+
+    ms = {m.id: m for s in ("nq57", "nq03", "nq71") for m in load_set(s).mandates}
+    for mid in ("nq03.A2.073", "nq71.A2.073", "nq03.A2.091", "nq03.A2.092", "nq03.P.6.x",
+                "nq71.P.6.x", "nq57.III.6.02", "nq57.III.4.05"):
+        assert "commune" not in ms[mid].level, mid
+    src = ms["nq57.III.4.05"].source
+    assert src["document"] == "03/NQ-CP@2025" and "II.4.a" in src["section"]
+    from conftest import SHARED
+
+    text = SHARED / "reference-texts" / "nq57-nq-tw-2024.md"
+    if text.is_file():
+        body = text.read_text(encoding="utf-8")
+        iii4 = body[body.index("**4\\. Phát triển, trọng dụng"):body.index("**5\\. Đẩy mạnh chuyển đổi số")]
+        assert "45-NQ/TW" not in iii4
+
+
+def test_an_absent_cooperation_part_is_one_duty(seed):
+    """NQ 03 II.7.a-b is both NQ 57 III.7.01 and III.7.02: seed 002, which has no
+    cooperation part, gets one finding naming both (it gave two)."""
+    res = _check(seed("002"))
+    coop = [f for f in res.findings if f.rule == "MIS001"
+            and {"nq57.III.7.01", "nq57.III.7.02"} & set(f.data["mandates"].split(", "))]
+    assert len(coop) == 1 and {"nq57.III.7.01", "nq57.III.7.02"} <= set(coop[0].data["mandates"].split(", "))
+    assert coop[0].data["bases"].count("Nghị quyết 57-NQ/TW, mục III.7") == 1
