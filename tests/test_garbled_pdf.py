@@ -67,6 +67,12 @@ def _drop_tounicode(page) -> int:
 
 
 _BF = re.compile(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4,})>")
+_BFCHAR = re.compile(rb"beginbfchar.*?endbfchar", re.S)
+
+
+def _remap(data: bytes, bad) -> bytes:
+    """The CMap with each glyph → text pair of its bfchar blocks passed through ``bad``."""
+    return _BFCHAR.sub(lambda block: _BF.sub(bad, block.group(0)), data)
 
 
 def _scramble_tounicode(page) -> int:
@@ -85,7 +91,35 @@ def _scramble_tounicode(page) -> int:
             return m.group(0) if cp < 0x80 else b"<%s> <%04X>" % (m.group(1), 0xE000 + cp % 0x1000)
 
         new = StreamObject()
-        new.set_data(_BF.sub(bad, data))
+        new.set_data(_remap(data, bad))
+        f[NameObject("/ToUnicode")] = new
+        n += 1
+    return n
+
+
+def _symbol_tones(page) -> int:
+    """Rewrite each font's CMap so that a Vietnamese letter reads as its bare letter and
+    a symbol ("ầ" → "a=", "ư" → "u="): the "Yều câ=u" text of an export with a font whose
+    accents are drawn from a symbol set."""
+    import unicodedata
+
+    from pypdf.generic import NameObject, StreamObject
+
+    n = 0
+    for f in _fonts(page):
+        if "/ToUnicode" not in f:
+            continue
+        data = f["/ToUnicode"].get_object().get_data()
+
+        def bad(m):
+            ch = chr(int(m.group(2)[:4], 16))
+            base = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))[0]
+            if ord(ch) < 0x80 or not base.isascii():
+                return m.group(0)
+            return b"<%s> <%04X003D>" % (m.group(1), ord(base))
+
+        new = StreamObject()
+        new.set_data(_remap(data, bad))
         f[NameObject("/ToUnicode")] = new
         n += 1
     return n
@@ -116,8 +150,9 @@ def _text_layer(path: Path) -> str:
 
 
 @pytest.mark.parametrize("breaker,looks_like", [(_drop_tounicode, r"\(cid:\d+\)"),
-                                                (_scramble_tounicode, "[\ue000-\uf8ff]")],
-                         ids=["no-tounicode", "wrong-map"])
+                                                (_scramble_tounicode, "[\ue000-\uf8ff]"),
+                                                (_symbol_tones, r"\w=\w")],
+                         ids=["no-tounicode", "private-use-map", "symbol-tones"])
 def test_broken_text_layer_is_refused_with_exit_2(tmp_path, breaker, looks_like):
     _need_font()
     path = _pdf(tmp_path, "plan", [(_plan_lines(), breaker)])
