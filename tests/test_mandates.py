@@ -149,6 +149,9 @@ def test_a_set_without_english_titles_says_so_in_english(tmp_path):
     for m in data["mandates"]:
         m["id"] = m["id"].replace("nq03.", "tinh-2-2026.")
         m.pop("title_en", None)
+    for g in data["groups"]:
+        g.pop("title_en", None)
+        g.pop("short_en", None)
     p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     ms = load_set(str(p))
     m = ms.mandates[0]
@@ -168,6 +171,12 @@ def test_a_set_without_english_titles_says_so_in_english(tmp_path):
 
     en = render(res, "text", color=False, lang="en")
     assert "(Vietnamese title) " in en
+    # its groups in the coverage table too
+    from checker.render.templates import _group_rows
+
+    rows = [r for r in _group_rows(res, "en") if r.get("reference") == "tinh-2-2026"]
+    assert rows and all(r["title"].startswith("(Vietnamese title) ") for r in rows)
+    assert all(not r["title"].startswith("(") for r in _group_rows(res, "vi"))
 
 
 def test_set_file_path_is_accepted(tmp_path):

@@ -356,3 +356,35 @@ def test_rescoring_in_one_cdist_per_task_is_token_set_ratio(seed):
         _, _, strong = M.score_pairs(tasks, sets, "commune", only_strong=True)
         want = [(k, pr.score) for k, pr in pairs.items() if pr.anchors]
         assert [(k, pr.score) for k, pr in strong.items()] == want and want
+
+
+def test_fast_fold_without_translate_is_the_table_s(all_seeds):
+    """judge.context._fast_fold by NFD (when it may) gives what its table gives."""
+    import unicodedata
+
+    from checker.judge import context as C
+
+    C._fast_fold("é")  # the table
+    table = C._FOLD_TABLE
+    for cp in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        d = unicodedata.normalize("NFD", chr(cp))
+        assert all(0x300 <= ord(x) <= 0x36F for x in d[1:]), hex(cp)
+    texts, rng = _pattern_texts(all_seeds)
+    pieces = list("aăâeêioôơuưyđĐAĂÂ ,.–“”…≥≠ΣσΩ가ﬁ") + [chr(c) for c in range(0xC0, 0x250, 7)] + \
+        [chr(c) for c in range(0x1E00, 0x1F00, 5)] + ["\u0301", "\u0323", "e\u0302\u0301", "\u212b", "\u1100\u1161"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for t in texts:
+        assert C._fast_fold(t) == t.translate(table).lower(), t
+
+
+def test_layer_damage_prefilter_counts_as_before(all_seeds):
+    from checker.read import quality as Q
+
+    def slow(text):
+        words = Q._WORD.findall(text)
+        return sum(1 for w in words if Q._CID.search(w) or Q._PUA.search(w) or Q._GLUED.search(w)), len(words)
+
+    texts, _ = _pattern_texts(all_seeds)
+    texts += ["Yều câ=u nh@n", "(cid:3)(cid:4) x", "\ue000 ab", "a = b", "x=y", ""]
+    for t in texts:
+        assert Q.damage(t) == slow(t), t

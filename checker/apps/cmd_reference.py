@@ -102,7 +102,8 @@ def show_cmd(set_id: str, fmt: str, lang: str) -> None:
         out = ms.summary()
         out["status"] = ms.status
         out["groups"] = ms.groups
-        out["mandates"] = [{"id": m.id, "group": m.group, "title": m.title, "level": m.level,
+        out["mandates"] = [{"id": m.id, "group": m.group, "title": m.title, "title_en": m.title_en or None,
+                            "level": m.level,
                             "required": m.required, "confidence": m.confidence,
                             "source": m.source, "targets": m.targets} for m in ms.mandates]
         out["targets"] = ms.targets
@@ -116,11 +117,12 @@ def show_cmd(set_id: str, fmt: str, lang: str) -> None:
             click.echo(f"  {label}: {line}")
     for g in ms.groups:
         ms_g = [m for m in ms.mandates if m.group == g["id"]]
-        click.echo(f"\n{g['id']}  {g['title']}  ({len(ms_g)})")
+        gt = (g.get("title_en") or f"(Vietnamese title) {g['title']}") if lang == "en" else g["title"]
+        click.echo(f"\n{g['id']}  {gt}  ({len(ms_g)})")
         for m in ms_g:
             flags = "" if m.required else _t(lang, " [không bắt buộc]", " [optional]")
             conf = "" if m.confidence == "verified" else f" [{m.confidence}]"
-            click.echo(f"  {m.id:22} {m.title}{flags}{conf}  — {', '.join(m.level)}")
+            click.echo(f"  {m.id:22} {m.title_in(lang)}{flags}{conf}  — {', '.join(m.level)}")
 
 
 @click.command(name="explain", context_settings=HELP, help="Bằng chứng cho một nhiệm vụ tham chiếu trong kế hoạch (--mandate), "
@@ -195,6 +197,7 @@ def explain(plan: str, mandate_id: str, reference: str | None = None,
         "plan": str(plan), "mandate": {
             "id": m.id, "reference": m.reference, "group": m.group,
             "group_title": owner.group_title(m.group), "title": m.title,
+            "title_en": m.title_en or None,
             "description": m.description, "level": m.level, "required": m.required,
             "confidence": getattr(m, "confidence", "verified"), "source": m.source,
             "keywords": list(m.keywords) + list(getattr(m, "synonyms", [])), "targets": m.targets},

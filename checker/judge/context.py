@@ -161,7 +161,36 @@ def _fast_fold(text: str) -> str:
         table[ord("đ")] = "d"
         table[ord("Đ")] = "d"
         _FOLD_TABLE = table
-    return text.translate(_FOLD_TABLE).lower()
+    if text.isascii():
+        return text.lower()
+    fast = _nfd_fold(text)
+    return fast if fast is not None else text.translate(_FOLD_TABLE).lower()
+
+
+# _fast_fold without str.translate (~4x faster on Vietnamese): the table maps
+# each character of U+00C0–U+024F and U+1E00–U+1EFF to the first character of
+# its canonical decomposition, whose other characters are all marks of
+# U+0300–U+036F (tests/test_speed.py checks both); so NFD and dropping those
+# marks give the same text, provided the text has no such mark of its own and
+# no character outside those ranges that decomposes.
+_TABLE_RANGES = re.compile("[^\x00-\u024f\u1e00-\u1eff]")
+_MARKS_0300 = re.compile("[\u0300-\u036f]")
+_DECOMPOSES: dict[str, bool] = {}
+
+
+def _nfd_fold(text: str) -> str | None:
+    import unicodedata
+
+    if _MARKS_0300.search(text):
+        return None
+    for c in set(_TABLE_RANGES.findall(text)):
+        d = _DECOMPOSES.get(c)
+        if d is None:
+            d = _DECOMPOSES[c] = unicodedata.normalize("NFD", c) != c  # (Hangul too)
+        if d:
+            return None
+    t = text.replace("đ", "d").replace("Đ", "d")
+    return _MARKS_0300.sub("", unicodedata.normalize("NFD", t)).lower()
 
 
 def _as_date(v: Any) -> dt.date | None:

@@ -80,7 +80,8 @@ class _Pair:
 
 # ------------------------------------------------------------ preparation
 
-from checker.match.text import expand_abbreviations  # noqa: E402  (re-exported)
+from checker.match.text import (  # noqa: E402,F401  (re-exported)
+    expand_abbreviations, folded_syllables as _syllables, token_set_ratios)
 
 
 def analysis_text(text: str) -> str:
@@ -114,20 +115,6 @@ def _prepare_task(t: Task, topic_matcher, matcher=None) -> _Prepared:
     if matcher is not None and words:
         prep.hits = matcher.find(words)
     return prep
-
-
-_MARKS = re.compile(r"[\u0300-\u036f]")
-_SYL = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def _syllables(text: str) -> list[str]:
-    """Folded syllables, as checker.extract.nlp.syllables gives them, faster: the
-    marks are dropped with one regex (no offsets are needed here)."""
-    import unicodedata
-
-    f = _MARKS.sub("", unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d")))
-    f = unicodedata.normalize("NFC", f).lower()
-    return _SYL.findall(f)
 
 
 _SEC_TOPIC: dict[tuple[str, int], bool] = {}
@@ -192,15 +179,9 @@ def _set_data(set_ids: tuple[str, ...]):
     return mds, matcher, topic_matcher, index
 
 
-_WEIGHTS: dict[str, float] = {}
-
-
+@lru_cache(maxsize=None)
 def _weight(k: str) -> float:
-    w = _WEIGHTS.get(k)
-    if w is None:
-        n = len(k.split())
-        w = _WEIGHTS[k] = 0.35 + 0.1 * min(n, 4)  # 1 syllable .45 … 4+ syllables .75
-    return w
+    return 0.35 + 0.1 * min(len(k.split()), 4)  # 1 syllable .45 … 4+ syllables .75
 
 
 def _drop_contained(hits: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -250,10 +231,8 @@ def score_pairs(tasks: list[Task], set_ids: Iterable[str], level: str | None = N
     """Scores of every task × mandate pair with any evidence.
 
     Returns ``(mandate data, prepared tasks, {(task index, mandate index): _Pair})``.
-    Mandates not applicable at ``level`` are skipped.  ``only_strong``: only
-    the pairs with a keyword (strong) hit, the only ones that can score
-    ``PARTIAL`` or more (the others are capped below it), for a caller that
-    reads nothing below; their scores are the same."""
+    Mandates not applicable at ``level`` are skipped.  ``only_strong``: only the pairs with a
+    keyword hit (the others stay below ``PARTIAL``), same scores, same order."""
     import numpy as np
     from rapidfuzz import fuzz, process
 
@@ -276,6 +255,10 @@ def score_pairs(tasks: list[Task], set_ids: Iterable[str], level: str | None = N
                 if mds[mi].applicable:
                     per.setdefault(mi, []).append((k, s, e, strong))
         for mi, hs in per.items():
+            if len(hs) == 1:  # (most pairs) what the lines below give for one hit
+                k, s, e, st = hs[0]
+                hits_by[(ti, mi)] = ([(k, PURPOSE_FACTOR if s >= p_start else 1.0)], []) if st else ([], [k])
+                continue
             strong = _drop_contained([(k, s, e) for k, s, e, st in hs if st])
             weak_all = [(k, s, e) for k, s, e, st in hs if not st]
             if strong and weak_all:  # weak hits overlapping a strong one do not count twice
@@ -299,20 +282,13 @@ def score_pairs(tasks: list[Task], set_ids: Iterable[str], level: str | None = N
             for ti in top[:, col]:
                 top_pairs.add((int(ti), mi))
         cand |= top_pairs
-    # the rescoring scorer, one cdist call per task over its candidates (the
-    # query is prepared once; same values as token_set_ratio pair by pair)
-    rescore: dict[int, list[int]] = {}
+    rescore: dict[int, list[int]] = {}  # the rescoring scorer: one call per task
     for ti, mi in cand:
         strong = hits_by.get((ti, mi), ((),))[0]
-        if only_strong and not strong:
-            continue
-        if preps[ti].longer and (strong or (ti, mi) in top_pairs):
+        if (strong or (ti, mi) in top_pairs and not only_strong) and preps[ti].longer:
             rescore.setdefault(ti, []).append(mi)
-    fz_of: dict[tuple[int, int], float] = {}
-    for ti, mis in rescore.items():
-        row = process.cdist([preps[ti].longer], [mds[mi].short for mi in mis], scorer=fuzz.token_set_ratio,
-                            dtype=np.float64, workers=1)[0].tolist()
-        fz_of.update(((ti, mi), v) for mi, v in zip(mis, row))
+    fz_of = {(ti, mi): v for ti, mis in rescore.items()
+             for mi, v in zip(mis, token_set_ratios(preps[ti].longer, [mds[mi].short for mi in mis]))}
     group_cache: dict[tuple, bool] = {}
     for ti, mi in cand:
         p, md = preps[ti], mds[mi]

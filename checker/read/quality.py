@@ -48,6 +48,10 @@ def impossible(text: str) -> tuple[int, int]:
 def damage(text: str) -> tuple[int, int]:
     """(damaged words, words) of a text."""
     words = _WORD.findall(text)
+    # none of the three marks anywhere in the text: no word is damaged (each
+    # mark lies inside one word, since none of them holds a space)
+    if not (_CID.search(text) or _PUA.search(text) or _GLUED.search(text)):
+        return 0, len(words)
     bad = sum(1 for w in words if _CID.search(w) or _PUA.search(w) or _GLUED.search(w))
     return bad, len(words)
 

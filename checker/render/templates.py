@@ -34,6 +34,16 @@ def _pct(n: int | float, total: int | float) -> int:
     return int(round(100.0 * n / total)) if total else 0
 
 
+def group_title(g: dict[str, Any], lang: str) -> str:
+    """A coverage group's title in ``lang``; in English, a group of an imported
+    set (no English title) is marked "(Vietnamese title) …", not passed off as English."""
+    if lang != "en":
+        return g.get("title") or ""
+    if g.get("title_en"):
+        return g["title_en"]
+    return f"(Vietnamese title) {g['title']}" if g.get("title") else ""
+
+
 def _group_rows(result: CheckResult, lang: str = "vi") -> list[dict[str, Any]]:
     rows = []
     if result.coverage is None:
@@ -41,7 +51,7 @@ def _group_rows(result: CheckResult, lang: str = "vi") -> list[dict[str, Any]]:
     for g in result.coverage.groups:
         total = int(g.get("total") or 0)
         cov, par, mis = (int(g.get(k) or 0) for k in ("covered", "partial", "missing"))
-        title = (g.get("title_en") or g.get("title")) if lang == "en" else g.get("title")
+        title = group_title(g, lang)
         ratio = g.get("ratio")
         if not isinstance(ratio, (int, float)):
             ratio = coverage_ratio(cov, par, total)
@@ -72,7 +82,7 @@ def _gap_groups(result: CheckResult, findings: list[Finding], lang: str) -> list
     """The missing-task findings grouped by NQ 57 group (one line per duty)."""
     titles: dict[str, str] = {}
     for g in (result.coverage.groups if result.coverage is not None else []):
-        t = (g.get("title_en") or g.get("title")) if lang == "en" else g.get("title")
+        t = group_title(g, lang)
         titles.setdefault(g.get("group"), t or "")
     out: dict[str, dict[str, Any]] = {}
     for f in severity_sorted(findings):

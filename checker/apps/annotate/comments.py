@@ -80,7 +80,7 @@ def summary_text(result: CheckResult, lang: str = "vi", built: bool = False) -> 
     cov = result.coverage
     if cov and cov.groups:
         lines.append("Coverage per NQ 57 group:" if en else "Mức bao phủ theo nhóm nhiệm vụ NQ 57:")
-        from checker.render.templates import COVERAGE_NOTE
+        from checker.render.templates import COVERAGE_NOTE, group_title
 
         lines.append(COVERAGE_NOTE[1 if en else 0])
         for g in cov.groups:
@@ -89,7 +89,7 @@ def summary_text(result: CheckResult, lang: str = "vi", built: bool = False) -> 
             ref = g.get("reference")
             lines.append(
                 f"• {(ref + ' ') if ref and ref != 'nq57' else ''}{g.get('group')} "
-                f"{(g.get('title_en') if en else None) or g.get('title') or ''}: {pct} — "
+                f"{group_title(g, lang)}: {pct} — "
                 + (f"{g.get('covered', 0)} covered, {g.get('partial', 0)} partial, "
                    f"{g.get('missing', 0)} missing of {g.get('total', 0)}" if en else
                    f"đủ {g.get('covered', 0)}, một phần {g.get('partial', 0)}, "
