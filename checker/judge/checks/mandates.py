@@ -43,7 +43,7 @@ def _section_label(sec: str, lang: str) -> str:
     if lang == "en":
         return (sec.replace("Phụ lục", "Annex").replace("nhiệm vụ", "task").replace("ưu tiên", "priority")
                 .replace("tổ chức thực hiện", "implementation").replace("Chương trình", "programme")
-                .replace("chương trình", "programme"))
+                .replace("chương trình", "programme").replace("các bộ, ngành", "ministries and sectors"))
     return sec
 
 
