@@ -1,5 +1,5 @@
 """National benchmark of ``plancheck audit``: 3,321 generated plans (one per
-commune) and a 10× simulation of the reduce.
+commune) and a 10× simulation of the parent's work over stored summaries.
 
     python bench/national.py --jobs 2                 # the full run (~10–20 min on 2 cores)
     python bench/national.py --n 300 --small 100      # a quick rehearsal
@@ -11,18 +11,22 @@ Stages, each in a fresh process as a user runs it (``CI=1``, no progress bar):
    second folder;
 2. audit of the ``--small`` plans (fresh cache), then of all ``--n`` (fresh
    cache), then a re-audit of the ``--n`` with nothing changed;
-   for each: wall time, the audit's own stage times (``timings`` in
-   audit.json: discovery + hashing, cache lookup, checks, reduce), the peak
-   memory of the audit's PARENT process (its own ``ru_maxrss``, read at exit;
-   the workers are separate processes) and the size of every output;
-3. the scaling exponent between the two audits, for time and parent memory:
-   ``log(t_N / t_small) / log(N / small)`` (1.0 is linear);
-4. a 10× simulation of the reduce: synthetic result rows shaped like the
-   audit's (their groups, mandates and cited documents drawn from the real
-   rows of step 2, each keeping 20 of its ~150 mandates and no findings, so
-   that 33,210 rows fit in the memory of a shared machine) at 1× and 10×
-   ``--n``, each aggregated and written (dashboard and CSVs) in a fresh
-   process: time, peak memory, sizes, exponent.
+   for each: wall time, CPU time of the audit and all its workers, the load
+   average before and after, the audit's own stage times (``timings`` in
+   audit.json: discovery + hashing, cache lookup, checks, reduce, HTML, CSV,
+   Markdown), the peak memory of the audit's PARENT process (its own
+   ``ru_maxrss``, read at exit; the workers are separate processes) and the
+   size of every output (``detail/`` included);
+3. the scaling exponent between the two audits, for wall time, CPU time,
+   parent memory and the reduce: ``log(t_N / t_small) / log(N / small)``
+   (1.0 is linear; on a shared machine read the CPU time's);
+4. a 10× simulation of the parent over stored summaries: synthetic rows shaped like
+   the audit's (groups, every mandate and cited documents drawn from 200 real rows of
+   step 2, their ratios and statuses varied) are stored as summaries in a results store
+   (their full-row value a placeholder: the summary itself), then a fresh process reads
+   them, reduces and writes every output, into an empty folder (``first``) and again
+   (``unchanged``), at 1× and 10× ``--n``: time per stage, peak memory, sizes,
+   exponents.  No check is run (``--sample ROWS.json`` runs this stage alone).
 
 Results: ``bench/out/national/national.json`` and ``national.md``.
 """

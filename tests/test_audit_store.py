@@ -226,3 +226,23 @@ def test_detail_names_depend_on_source_and_key():
     a = D.detail_name("x/a.txt", "k1")
     assert a == D.detail_name("x/a.txt", "k1") and a.endswith(".json")
     assert len({a, D.detail_name("x/b.txt", "k1"), D.detail_name("x/a.txt", "k2")}) == 3
+
+
+@pytest.mark.parametrize("slim", [False, True])
+def test_two_files_with_the_same_bytes_keep_their_own_rows(tmp_path, seed, monkeypatch, slim):
+    """Full pipeline: two copies of one plan are two rows, each with its own
+    path, in a fresh audit and in a re-audit from the cache (a cache hit
+    shared by both once gave one of them the other's path)."""
+    if slim:
+        monkeypatch.setattr(R, "SLIM_ABOVE", 0)
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(seed("003"), folder / name)
+    shutil.copy(seed("001"), folder / "c.txt")
+    cache = tmp_path / "cache"
+    for run in range(2):
+        audit = A.run_audit([folder], jobs=2, cache_dir=cache)
+        assert [Path(r["source"]).name for r in audit.rows] == ["a.txt", "b.txt", "c.txt"], run
+        assert sorted(Path(e["source"]).name for e in audit.ranking) == ["a.txt", "b.txt", "c.txt"]
+        assert [r["cached"] for r in audit.rows] == [run == 1] * 3

@@ -74,6 +74,15 @@ def rules_markdown() -> str:
            "Vietnamese and in English (`document_en`, `note_en`: SARIF help and `rules explain --lang "
            "en`), a replacement body its English name (`replacement_en`), so that English reports "
            "are English throughout.", "",
+           "Thời điểm áp dụng / when a rule applies: `applies_from` được so với ngày đối chiếu (as-of) "
+           "của kế hoạch; với `applies_by: period` thì so với ngày đầu kỳ kế hoạch (kế hoạch ký năm 2025 "
+           "cho giai đoạn 2026–2030 vẫn bị hỏi về các mốc 2025). Kế hoạch chưa ghi đủ ngày ban hành mà "
+           "có thể được ký sau ngày một luật về văn bản hết hiệu lực (`outdated-reference`) bắt đầu áp dụng "
+           "thì nhận phát hiện mức thông tin “nếu ký từ … trở đi”. / `applies_from` is compared with the "
+           "plan's as-of date; with `applies_by: period`, with the first day of the plan's period. An "
+           "outdated-reference rule that starts after the as-of date of a plan whose date is not filled "
+           "in, but before the latest day it can be signed, gives an information finding “if it is "
+           "signed on or after …”.", "",
            "| Mã / Code | Mức / Severity | Nhóm / Category | Tin cậy / Confidence | Áp dụng từ / From | "
            "Nội dung | Title | Kiểm tra / Check |",
            "|---|---|---|---|---|---|---|---|"]
@@ -121,7 +130,9 @@ def rules_markdown() -> str:
         out += ["", f"## {r.code}", "", f"**{r.slug}** — {r.title_vi} / {r.title_en}", "",
                 f"- Nhóm / category: `{r.category}`; mức / severity: `{r.severity}`; "
                 f"độ tin cậy / confidence: `{r.confidence}`; gói / pack: `{r.pack}`",
-                f"- Áp dụng / applies: {r.applies_from or '—'} → {r.applies_until or '—'}",
+                f"- Áp dụng / applies: {r.applies_from or '—'} → {r.applies_until or '—'}"
+                + (" (so với đầu kỳ kế hoạch / against the start of the plan's period)"
+                   if r.applies_by == "period" else ""),
                 f"- Thông báo: {r.message_vi}", f"- Message: {r.message_en}",
                 f"- Gợi ý: {r.suggestion_vi}", f"- Suggestion: {r.suggestion_en}",
                 "- Căn cứ / basis:"]

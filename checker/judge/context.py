@@ -274,7 +274,13 @@ def _scope(ctx: Ctx, params: dict) -> list[Unit]:
             hu = [u.index for u in ctx.units if u.loc.line == hline]
             if hu:
                 lim = min(n, max(lim, hu[0] + 1))
-        return [u for u in units if u.index < lim]
+        head = [u for u in units if u.index < lim]
+        # units beyond the header that also belong to it, named by the rule
+        # (e.g. the caption of the plan's own annex: "Kèm theo Kế hoạch số …")
+        also = [re.compile(rx, re.I) for rx in params.get("also_units") or []]
+        if also:
+            head += [u for u in units if u.index >= lim and any(rx.search(ctx.lower(u)) for rx in also)]
+        return head
     if scope == "body":
         first = _first_section_unit(ctx) or 0
         return [u for u in units if u.index >= first]

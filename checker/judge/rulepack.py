@@ -56,6 +56,9 @@ class Rule:
     title_en: str = ""
     applies_from: dt.date | None = None
     applies_until: dt.date | None = None
+    # "period": applies_from is compared with the first day of the plan's
+    # period (a rule about a 2026 plan, whenever it was signed), else the as-of date
+    applies_by: str = "date"
     examples: list[dict[str, Any]] = field(default_factory=list)
     pack: str = ""  # file the rule came from
 
@@ -152,6 +155,7 @@ def _build_rule(raw: dict[str, Any], pack: str, kinds: set[str] | None, path: st
         title_vi=raw.get("title_vi", ""), title_en=raw.get("title_en", ""),
         applies_from=_date(raw.get("applies_from"), pack, code, f"{path}.applies_from"),
         applies_until=_date(raw.get("applies_until"), pack, code, f"{path}.applies_until"),
+        applies_by=str(raw.get("applies_by") or "date"),
         examples=list(raw.get("examples") or []), pack=pack,
     )
 

@@ -219,6 +219,17 @@ def write_outputs(audit: Audit, out_dir: str | Path, formats: Iterable[str] = ("
     :mod:`~checker.apps.audit.detail`).  The seconds each output took go to
     ``timings`` (``out_html``, ``out_csv``, ``out_md``; audit.json, written
     last, holds them)."""
+    import gc
+
+    gc.freeze()  # the rows are not garbage: the collector need not scan them while outputs are made
+    try:
+        return _write_outputs(audit, out_dir, formats, lang, detail)
+    finally:
+        gc.unfreeze()
+
+
+def _write_outputs(audit: Audit, out_dir: str | Path, formats: Iterable[str], lang: str,
+                   detail: str) -> list[Path]:
     import time
 
     from checker.apps.audit.detail import Fingerprints

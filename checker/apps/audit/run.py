@@ -206,10 +206,14 @@ def run_audit(paths: Iterable[str | Path], references: list[str] | None = None,
         hits = cache.get_many([k for _, k in keys.values()])
     audit.keys = {}
     missing_detail = []
+    used: set[str] = set()
     for i, (sha, key) in keys.items():
         src = entries[i][0]
         hit = hits.get(key)
         if hit is not None:
+            if key in used:  # two files with the same bytes: each row its own (its path, name, rank)
+                hit = dict(hit)
+            used.add(key)
             shown = safe_name(src)
             hit["source"], hit["file"], hit["cached"] = shown, safe_name(entries[i][1].name), True
             if hit.get("ok"):
@@ -260,11 +264,13 @@ def run_audit(paths: Iterable[str | Path], references: list[str] | None = None,
             futs = {pool.submit(check_one, src, refs, as_of, sha): (i, key, src, sha)
                     for i, src, sha, key in todo}
             for fut in as_completed(futs):
-                i, key, src, sha = futs[fut]
+                # popped: a finished future holds its full row, and the parent keeps only the slim one
+                i, key, src, sha = futs.pop(fut)
                 try:
                     row = fut.result()
                 except WorkerError as e:
                     row = worker_error_row(safe_name(src), e, timeout, memory_mb, sha)
+                del fut
                 done(i, key, row)
     finally:
         if pool is not None:
@@ -288,6 +294,17 @@ def _slim_hits(cache: Any, keys: list[str], interner: Any) -> dict[str, dict[str
     given its summary for the next time)."""
     from checker.apps.audit.slim import expand_summary, slim_row, stored_summary, summary_metas
 
+    was = gc.isenabled()
+    gc.disable()  # the rows are acyclic: no collector passes over the growing heap while they are read
+    try:
+        return _read_slim(cache, keys, interner, expand_summary, slim_row, stored_summary, summary_metas)
+    finally:
+        if was:
+            gc.enable()
+
+
+def _read_slim(cache: Any, keys: list[str], interner: Any, expand_summary: Any, slim_row: Any,
+               stored_summary: Any, summary_metas: Any) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     without: list[str] = []
     metas: dict[str, Any] = {}
