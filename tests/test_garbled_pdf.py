@@ -67,6 +67,12 @@ def _drop_tounicode(page) -> int:
 
 
 _BF = re.compile(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]{4,})>")
+_BFCHAR = re.compile(rb"beginbfchar.*?endbfchar", re.S)
+
+
+def _remap(data: bytes, bad) -> bytes:
+    """The CMap with each glyph → text pair of its bfchar blocks passed through ``bad``."""
+    return _BFCHAR.sub(lambda block: _BF.sub(bad, block.group(0)), data)
 
 
 def _scramble_tounicode(page) -> int:
@@ -85,7 +91,62 @@ def _scramble_tounicode(page) -> int:
             return m.group(0) if cp < 0x80 else b"<%s> <%04X>" % (m.group(1), 0xE000 + cp % 0x1000)
 
         new = StreamObject()
-        new.set_data(_BF.sub(bad, data))
+        new.set_data(_remap(data, bad))
+        f[NameObject("/ToUnicode")] = new
+        n += 1
+    return n
+
+
+def _symbol_tones(page) -> int:
+    """Rewrite each font's CMap so that a Vietnamese letter reads as its bare letter and
+    a symbol ("ầ" → "a=", "ư" → "u="): the "Yều câ=u" text of an export with a font whose
+    accents are drawn from a symbol set."""
+    import unicodedata
+
+    from pypdf.generic import NameObject, StreamObject
+
+    n = 0
+    for f in _fonts(page):
+        if "/ToUnicode" not in f:
+            continue
+        data = f["/ToUnicode"].get_object().get_data()
+
+        def bad(m):
+            ch = chr(int(m.group(2)[:4], 16))
+            base = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))[0]
+            if ord(ch) < 0x80 or not base.isascii():
+                return m.group(0)
+            return b"<%s> <%04X003D>" % (m.group(1), ord(base))
+
+        new = StreamObject()
+        new.set_data(_remap(data, bad))
+        f[NameObject("/ToUnicode")] = new
+        n += 1
+    return n
+
+
+def _shifted_letters(page) -> int:
+    """Rewrite each font's CMap so that every glyph reads as another plain letter (a map
+    made for another font's glyph order): no code, no symbol, only syllables that cannot
+    be Vietnamese ("Kx pvhnq")."""
+    from pypdf.generic import NameObject, StreamObject
+
+    abc = "abcdefghijklmnopqrstuvwxyz"
+    n = 0
+    for f in _fonts(page):
+        if "/ToUnicode" not in f:
+            continue
+        data = f["/ToUnicode"].get_object().get_data()
+
+        def bad(m):
+            ch = chr(int(m.group(2)[:4], 16))
+            if not ch.isalpha():
+                return m.group(0)
+            new_ch = abc[(int(m.group(1), 16) * 7 + 3) % 26]
+            return b"<%s> <%04X>" % (m.group(1), ord(new_ch.upper() if ch.isupper() else new_ch))
+
+        new = StreamObject()
+        new.set_data(_remap(data, bad))
         f[NameObject("/ToUnicode")] = new
         n += 1
     return n
@@ -116,13 +177,15 @@ def _text_layer(path: Path) -> str:
 
 
 @pytest.mark.parametrize("breaker,looks_like", [(_drop_tounicode, r"\(cid:\d+\)"),
-                                                (_scramble_tounicode, "[\ue000-\uf8ff]")],
-                         ids=["no-tounicode", "wrong-map"])
+                                                (_scramble_tounicode, "[\ue000-\uf8ff]"),
+                                                (_symbol_tones, r"\w=\w"),
+                                                (_shifted_letters, r"\A(?!.*\(cid:)(?!.*[\ue000-\uf8ff])(?!.*\w=\w)")],
+                         ids=["no-tounicode", "private-use-map", "symbol-tones", "shifted-letters"])
 def test_broken_text_layer_is_refused_with_exit_2(tmp_path, breaker, looks_like):
     _need_font()
     path = _pdf(tmp_path, "plan", [(_plan_lines(), breaker)])
     layer = _text_layer(path)
-    assert re.search(looks_like, layer) and "Thạch Lễ Đông" not in layer  # really broken, not faked
+    assert re.search(looks_like, layer, re.S) and "Thạch Lễ Đông" not in layer  # really broken, not faked
     for lang, words in (("vi", "Lớp văn bản của tệp bị hỏng"), ("en", "text layer is garbled")):
         r = CliRunner().invoke(main, ["check", str(path), "--lang", lang])
         assert r.exit_code == 2, r.output
@@ -160,3 +223,22 @@ def test_damaged_annex_pages_are_skipped_and_named(tmp_path):
     r = CliRunner().invoke(main, ["extract", str(path), "--format", "json"])
     data = json.loads(r.output)
     assert data["skipped_pages"] == skipped and any(f"Trang {listed}" in n for n in data["notes"])
+
+
+def test_impossible_syllables_in_a_text_file(tmp_path):
+    """The same test on text: letters that spell no Vietnamese syllable are refused, a
+    plan with loanwords and abbreviations ("Internet", "VNeID", "TTg", "KH-UBND") is not."""
+    from checker.read.quality import impossible
+
+    good = (LAYOUTS / "quyet-dinh-ban-hanh.txt").read_text(encoding="utf-8")
+    x, m = impossible(good)
+    assert m > 400 and x / m < 0.02
+    abc = "abcdefghijklmnopqrstuvwxyz"
+    shifted = "".join(abc[(abc.index(c) + 7) % 26] if c in abc else c for c in good)
+    p = tmp_path / "shifted.txt"
+    p.write_text(shifted, encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", str(p)])
+    assert r.exit_code == 2 and "Lớp văn bản của tệp bị hỏng" in r.output, r.output
+    q = tmp_path / "good.txt"
+    q.write_text(good, encoding="utf-8")
+    assert CliRunner().invoke(main, ["check", str(q)]).exit_code in (0, 1)

@@ -330,3 +330,21 @@ def test_each_duty_has_the_body_of_its_entry(src, yml):
             assert len(mine) == body["duties"], (body, [t.loc.line for t in mine])
     assert not wrong
     assert all(t.loc.line >= entries[0]["line"] for t in duties)
+
+
+@pytest.mark.parametrize("src,yml", _corpus_cases())
+def test_each_duty_has_the_body_of_its_entry_from_docx(src, yml, tmp_path):
+    """The same from a .docx of each corpus plan (bold runs instead of "**" markers; the
+    lines of the reader's entries are matched by their text, a .docx counts paragraphs)."""
+    _need(src)
+    exp = yaml.safe_load(yml.read_text(encoding="utf-8"))
+    plan = extract(build_docx(_docx_lines(src), tmp_path / "plan.docx"))
+    duties = [t for t in plan.tasks if t.source == "organisation"]
+    leads = [t.lead for t in duties]
+    for body in exp["organisation"]:
+        assert body["body"] in leads, body
+        assert all(t.request == body["request"] for t in duties if t.lead == body["body"]), body
+    # in the order of the entries, each body's duties together
+    order = [b["body"] for b in sorted(exp["organisation"], key=lambda b: b["line"])]
+    seen = [x for k, x in enumerate(leads) if k == 0 or leads[k - 1] != x]
+    assert seen == order

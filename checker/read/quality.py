@@ -12,6 +12,8 @@ dropped and a note names them.
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
 from checker.errors import PlanError
 from checker.model import Unit
@@ -22,6 +24,31 @@ _PUA = re.compile("[\ue000-\uf8ff\ufffd]")
 _GLUED = re.compile(r"[^\W\d_][=@#^~`|\\<>{}]+[^\W\d_]")
 _WORD = re.compile(r"\S+")
 DAMAGED = 0.08  # share of damaged words above which a page is garbage
+
+# a written Vietnamese syllable (tone marks taken off): onset, one to three vowels, coda;
+# "k" closes ethnic place names ("Đăk"). A wrong glyph map that gives only letters
+# ("Kx pvhnq") makes words no syllable can be: in real plans under 1.5 % of the words
+# (loanwords and names: "Internet", "VNeID", "TTg"), in such a layer most of them.
+_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
+                       r"[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnptk])?$")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
+IMPOSSIBLE = 0.35  # share of impossible syllables above which a page is garbage
+_LEAST = 30  # words a page needs before its syllables are judged
+_SAMPLE = 1500  # words judged per page (a text file is one page): a broken map breaks them all
+
+
+def impossible(text: str) -> tuple[int, int]:
+    """(words that cannot be Vietnamese syllables, words judged) of a text; words in
+    capitals (abbreviations: UBND, KH-UBND) and one-letter words are not judged."""
+    words = [w for w in _LETTERS.findall(text) if len(w) >= 2 and not w.isupper()]
+    return sum(1 for w in words if not _syllable(w)), len(words)
+
+
+@lru_cache(maxsize=1 << 16)
+def _syllable(word: str) -> bool:
+    bare = unicodedata.normalize("NFC", unicodedata.normalize("NFD", word.lower()).translate(_TONES))
+    return bool(_SYLLABLE.match(bare))
 
 
 def damage(text: str) -> tuple[int, int]:
@@ -41,13 +68,17 @@ def check_layer(units: list[Unit], notes: list[str], skipped: list[int] | None =
     pages: dict[int | None, list[int]] = {}
     for u in units:
         b, n = damage(u.text)
-        acc = pages.setdefault(u.loc.page, [0, 0])
+        acc = pages.setdefault(u.loc.page, [0, 0, 0, 0])
+        x, m = impossible(u.text) if acc[3] < _SAMPLE else (0, 0)
         acc[0] += b
         acc[1] += n
-    bad_pages = [p for p, (b, n) in pages.items() if n and b / n > DAMAGED]
+        acc[2] += x
+        acc[3] += m
+    bad_pages = [p for p, (b, n, x, m) in pages.items()
+                 if n and b / n > DAMAGED or m >= _LEAST and x / m > IMPOSSIBLE]
     if not bad_pages:
         return units
-    words = sum(n for _, n in pages.values()) or 1
+    words = sum(v[1] for v in pages.values()) or 1
     bad_words = sum(pages[p][1] for p in bad_pages)
     if None in bad_pages or bad_words / words > 0.5:
         raise PlanError(
