@@ -75,26 +75,30 @@ def _remap(data: bytes, bad) -> bytes:
     return _BFCHAR.sub(lambda block: _BF.sub(bad, block.group(0)), data)
 
 
-def _scramble_tounicode(page) -> int:
-    """Rewrite each font's CMap so that every letter outside ASCII (the Vietnamese
-    ones) maps to a private-use code point, as a symbol font's map does."""
+def _rewrite_maps(page, bad) -> int:
+    """Pass each glyph → text pair of every font's CMap on the page through ``bad``
+    (a ``re.sub`` replacement over the bfchar pairs); the number of fonts rewritten."""
     from pypdf.generic import NameObject, StreamObject
 
     n = 0
     for f in _fonts(page):
         if "/ToUnicode" not in f:
             continue
-        data = f["/ToUnicode"].get_object().get_data()
-
-        def bad(m):
-            cp = int(m.group(2)[:4], 16)
-            return m.group(0) if cp < 0x80 else b"<%s> <%04X>" % (m.group(1), 0xE000 + cp % 0x1000)
-
         new = StreamObject()
-        new.set_data(_remap(data, bad))
+        new.set_data(_remap(f["/ToUnicode"].get_object().get_data(), bad))
         f[NameObject("/ToUnicode")] = new
         n += 1
     return n
+
+
+def _scramble_tounicode(page) -> int:
+    """Rewrite each font's CMap so that every letter outside ASCII (the Vietnamese
+    ones) maps to a private-use code point, as a symbol font's map does."""
+    def bad(m):
+        cp = int(m.group(2)[:4], 16)
+        return m.group(0) if cp < 0x80 else b"<%s> <%04X>" % (m.group(1), 0xE000 + cp % 0x1000)
+
+    return _rewrite_maps(page, bad)
 
 
 def _symbol_tones(page) -> int:
@@ -103,53 +107,30 @@ def _symbol_tones(page) -> int:
     accents are drawn from a symbol set."""
     import unicodedata
 
-    from pypdf.generic import NameObject, StreamObject
+    def bad(m):
+        ch = chr(int(m.group(2)[:4], 16))
+        base = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))[0]
+        if ord(ch) < 0x80 or not base.isascii():
+            return m.group(0)
+        return b"<%s> <%04X003D>" % (m.group(1), ord(base))
 
-    n = 0
-    for f in _fonts(page):
-        if "/ToUnicode" not in f:
-            continue
-        data = f["/ToUnicode"].get_object().get_data()
-
-        def bad(m):
-            ch = chr(int(m.group(2)[:4], 16))
-            base = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))[0]
-            if ord(ch) < 0x80 or not base.isascii():
-                return m.group(0)
-            return b"<%s> <%04X003D>" % (m.group(1), ord(base))
-
-        new = StreamObject()
-        new.set_data(_remap(data, bad))
-        f[NameObject("/ToUnicode")] = new
-        n += 1
-    return n
+    return _rewrite_maps(page, bad)
 
 
 def _shifted_letters(page) -> int:
     """Rewrite each font's CMap so that every glyph reads as another plain letter (a map
     made for another font's glyph order): no code, no symbol, only syllables that cannot
     be Vietnamese ("Kx pvhnq")."""
-    from pypdf.generic import NameObject, StreamObject
-
     abc = "abcdefghijklmnopqrstuvwxyz"
-    n = 0
-    for f in _fonts(page):
-        if "/ToUnicode" not in f:
-            continue
-        data = f["/ToUnicode"].get_object().get_data()
 
-        def bad(m):
-            ch = chr(int(m.group(2)[:4], 16))
-            if not ch.isalpha():
-                return m.group(0)
-            new_ch = abc[(int(m.group(1), 16) * 7 + 3) % 26]
-            return b"<%s> <%04X>" % (m.group(1), ord(new_ch.upper() if ch.isupper() else new_ch))
+    def bad(m):
+        ch = chr(int(m.group(2)[:4], 16))
+        if not ch.isalpha():
+            return m.group(0)
+        new_ch = abc[(int(m.group(1), 16) * 7 + 3) % 26]
+        return b"<%s> <%04X>" % (m.group(1), ord(new_ch.upper() if ch.isupper() else new_ch))
 
-        new = StreamObject()
-        new.set_data(_remap(data, bad))
-        f[NameObject("/ToUnicode")] = new
-        n += 1
-    return n
+    return _rewrite_maps(page, bad)
 
 
 def _pdf(tmp_path, name: str, parts) -> Path:
