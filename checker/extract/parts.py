@@ -8,7 +8,7 @@ funding …) keep it.
 from __future__ import annotations
 
 from checker.extract.structure import Item
-from checker.extract.tasks import is_action
+from checker.extract.lexicon import is_action
 from checker.model import Section
 
 

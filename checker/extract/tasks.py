@@ -20,7 +20,7 @@ from checker.model import Indicator, Section, Task, Unit
 from checker.normalize import fold
 from checker.extract import phrases
 from checker.extract.structure import Item, section_at
-from checker.extract.lexicon import is_action, lexicon  # noqa: F401  (re-exported)
+from checker.extract.lexicon import is_action, lexicon
 from checker.extract.duties import CLOSING as _CLOSING, NOTE, Addressee, addressee
 
 from checker.extract.tables import (  # noqa: F401  (re-exported: part of this module's API)

@@ -32,8 +32,11 @@ def run_rule(ctx: Ctx, rule: Any, lang: str = "vi") -> list[Finding]:
 
 def evaluate(result: CheckResult, rules: list | None = None, config: Any = None,
              lang: str = "vi") -> list[Finding]:
-    """All findings of the rules in force at ``result.as_of``, located,
-    fingerprinted, configured and sorted by line."""
+    """All findings of the rules in force at ``result.as_of`` (or, for a rule
+    with ``applies_by: period``, at the start of the plan's period; an
+    undated draft also gets, as information, the reference rules that start
+    before it can be signed), located, fingerprinted, absorbed duplicates
+    merged, configured and sorted by line."""
     from checker.judge import baseline as _baseline
     from checker.judge.rulepack import load_rules
 
@@ -55,7 +58,6 @@ def evaluate(result: CheckResult, rules: list | None = None, config: Any = None,
         config.apply(findings, ctx.as_of, lang=lang)
     findings.sort(key=lambda f: (f.line is None, f.line or 0, f.start or 0, f.rule))
     return findings
-
 
 
 def _when(ctx: Ctx, rule: Any) -> Any:
