@@ -93,8 +93,16 @@ def _restyle_word(m: re.Match) -> str:
     return out
 
 
+# what every candidate holds (its last two letters, at the end of a word): one
+# cheap search tells the texts that hold none (most lines), where the
+# substitution would find nothing
+_CANDIDATE_END = re.compile(r"[oOuU][" + _TONED_FINAL + r"](?![^\W\d_])")
+
+
 def _tone_style(text: str) -> str:
     # same length in NFC: only moves marks inside a word
+    if not _CANDIDATE_END.search(text):
+        return text
     return _CANDIDATE.sub(_restyle_word, text)
 
 
@@ -135,6 +143,9 @@ def _rx(name: str, text: str) -> re.Pattern:
         # a cluster (base + combining marks) the first pass changes: a space or
         # a dropped character (with its marks), or any base with marks
         _RX["cluster", astral] = re.compile(f"(?s)([{sp}])[{comb}]*|([{dr}])[{comb}]*|.[{comb}]+")
+        # every cluster holds one of these characters: a text without any
+        # (most lines) has no cluster, found by one search of one class
+        _RX["trigger", astral] = re.compile(f"[{sp}{dr}{comb}]")
     return _RX[key]
 
 
@@ -148,6 +159,8 @@ def _first_pass(text: str) -> tuple[str, list[int]]:
     pieces: list[str] = []
     omap: list[int] = []
     last = 0
+    if not _rx("trigger", text).search(text):
+        return text, list(range(n))
     for m in _rx("cluster", text).finditer(text):
         i, j = m.span()
         if i > last:
