@@ -252,6 +252,12 @@ def display(text: str) -> str:
 
 
 _BEYOND = re.compile("[\u3000-\U0010ffff]")
+# ASCII and the combining marks of U+0300–U+036F (U+034F, the grapheme joiner,
+# is not one: unicodedata.combining gives it 0): a text of only these is
+# folded by dropping every non-ASCII character
+_ASCII_AND_MARKS = "\x00-\x7f" + "".join(
+    chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c)))
+_NOT_ASCII_OR_MARK = re.compile(f"[^{_ASCII_AND_MARKS}]")
 
 
 @lru_cache(maxsize=1)
@@ -275,6 +281,8 @@ def fold(text: str) -> str:
     d = unicodedata.normalize("NFD", t)
     if d.isascii():
         out = d
+    elif not _NOT_ASCII_OR_MARK.search(d):  # only ASCII and marks: the codec drops them all
+        out = d.encode("ascii", "ignore").decode("ascii")
     elif _BEYOND.search(d):
         out = "".join(c for c in d if not unicodedata.combining(c))
     else:  # the same, with one regular expression

@@ -175,6 +175,7 @@ def _fast_fold(text: str) -> str:
 # no character outside those ranges that decomposes.
 _TABLE_RANGES = re.compile("[^\x00-\u024f\u1e00-\u1eff]")
 _MARKS_0300 = re.compile("[\u0300-\u036f]")
+_NOT_ASCII_OR_MARK = re.compile("[^\x00-\x7f\u0300-\u036f]")
 _DECOMPOSES: dict[str, bool] = {}
 
 
@@ -190,7 +191,10 @@ def _nfd_fold(text: str) -> str | None:
         if d:
             return None
     t = text.replace("đ", "d").replace("Đ", "d")
-    return _MARKS_0300.sub("", unicodedata.normalize("NFD", t)).lower()
+    d = unicodedata.normalize("NFD", t)
+    if not _NOT_ASCII_OR_MARK.search(d):  # only ASCII and marks: the codec drops the marks
+        return d.encode("ascii", "ignore").decode("ascii").lower()
+    return _MARKS_0300.sub("", d).lower()
 
 
 def _as_date(v: Any) -> dt.date | None:
