@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from typing import Any, Iterable, Iterator
 
+from checker.judge.needs import can_match, probe as _probe
 from checker.judge.registry import Hit
 from checker.model import CheckResult, Plan, Section, Unit
 from checker.normalize import norm as _norm
@@ -56,6 +57,22 @@ class Ctx:
             t = low if len(low) == len(t) else t
             self._low[u.index] = t
         return t
+
+    def probe(self, u: Unit) -> str | None:
+        """``ctx.lower(u)`` lowered once more where that keeps its length: where
+        :func:`checker.judge.needs.can_match` looks for the strings a pattern
+        searched in ``ctx.lower(u)`` needs (None: it cannot say)."""
+        cache = self.__dict__.setdefault("_probe_cache", {})
+        if u.index not in cache:
+            cache[u.index] = _probe(self.lower(u))
+        return cache[u.index]
+
+    def text_probe(self, u: Unit) -> str | None:
+        """The same for a pattern searched in ``ctx.text(u)``."""
+        cache = self.__dict__.setdefault("_text_probe_cache", {})
+        if u.index not in cache:
+            cache[u.index] = _probe(self.text(u))
+        return cache[u.index]
 
     _SEP = "\x00"
 
@@ -246,6 +263,8 @@ def _scan(ctx: Ctx, params: dict, units: Iterable[Unit]) -> Iterator[Hit]:
         low = ctx.lower(u)
         taken: list[tuple[int, int]] = []
         for pat in pats:
+            if not can_match(pat["_rx"], ctx.probe(u)):
+                continue  # a string every match needs is not there
             for m in pat["_rx"].finditer(low):
                 s, e = m.span(pat.get("group", 0))
                 if s < 0 or any(s < b and e > a for a, b in taken):
