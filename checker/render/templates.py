@@ -150,6 +150,11 @@ def _context(result: CheckResult, lang: str, color: bool) -> dict[str, Any]:
         return SEVERITY_LABELS.get(sev, (sev, sev))[i]
 
     data = report_data(result, lang)
+    groups = _group_rows(result, lang)
+    # a plan on one subject (its scope names the groups it answers for): the
+    # other groups are shown as outside its scope, not as gaps
+    for g, jg in zip(groups, data["coverage"]["groups"]):
+        g["out_of_scope"] = not jg.get("in_scope", True)
     active = [f for f in result.findings if not f.waived]
     gap_fs = [f for f in active if f.category == "missing-task"]
     gaps = _gap_groups(result, gap_fs, lang)
@@ -159,7 +164,7 @@ def _context(result: CheckResult, lang: str, color: bool) -> dict[str, Any]:
         "coverage_note": COVERAGE_NOTE[i], "scope": data.get("scope") or {},
         "scope_note": (data.get("scope") or {}).get("note_en" if lang == "en" else "note_vi", ""),
         "r": result, "data": data, "plan": result.plan, "h": result.plan.header, "lang": lang,
-        "t": _T["en" if lang == "en" else "vi"], "groups": _group_rows(result, lang),
+        "t": _T["en" if lang == "en" else "vi"], "groups": groups,
         "loc": lambda human: location_label(human, lang),
         "categories": _grouped([f for f in result.findings if not f.waived], lang),
         "waived": [f for f in result.findings if f.waived],
