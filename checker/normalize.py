@@ -93,8 +93,16 @@ def _restyle_word(m: re.Match) -> str:
     return out
 
 
+# what every candidate holds (its last two letters, at the end of a word): one
+# cheap search tells the texts that hold none (most lines), where the
+# substitution would find nothing
+_CANDIDATE_END = re.compile(r"[oOuU][" + _TONED_FINAL + r"](?![^\W\d_])")
+
+
 def _tone_style(text: str) -> str:
     # same length in NFC: only moves marks inside a word
+    if not _CANDIDATE_END.search(text):
+        return text
     return _CANDIDATE.sub(_restyle_word, text)
 
 
@@ -135,6 +143,9 @@ def _rx(name: str, text: str) -> re.Pattern:
         # a cluster (base + combining marks) the first pass changes: a space or
         # a dropped character (with its marks), or any base with marks
         _RX["cluster", astral] = re.compile(f"(?s)([{sp}])[{comb}]*|([{dr}])[{comb}]*|.[{comb}]+")
+        # every cluster holds one of these characters: a text without any
+        # (most lines) has no cluster, found by one search of one class
+        _RX["trigger", astral] = re.compile(f"[{sp}{dr}{comb}]")
     return _RX[key]
 
 
@@ -148,6 +159,8 @@ def _first_pass(text: str) -> tuple[str, list[int]]:
     pieces: list[str] = []
     omap: list[int] = []
     last = 0
+    if not _rx("trigger", text).search(text):
+        return text, list(range(n))
     for m in _rx("cluster", text).finditer(text):
         i, j = m.span()
         if i > last:
@@ -239,6 +252,12 @@ def display(text: str) -> str:
 
 
 _BEYOND = re.compile("[\u3000-\U0010ffff]")
+# ASCII and the combining marks of U+0300–U+036F (U+034F, the grapheme joiner,
+# is not one: unicodedata.combining gives it 0): a text of only these is
+# folded by dropping every non-ASCII character
+_ASCII_AND_MARKS = "\x00-\x7f" + "".join(
+    chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c)))
+_NOT_ASCII_OR_MARK = re.compile(f"[^{_ASCII_AND_MARKS}]")
 
 
 @lru_cache(maxsize=1)
@@ -262,6 +281,8 @@ def fold(text: str) -> str:
     d = unicodedata.normalize("NFD", t)
     if d.isascii():
         out = d
+    elif not _NOT_ASCII_OR_MARK.search(d):  # only ASCII and marks: the codec drops them all
+        out = d.encode("ascii", "ignore").decode("ascii")
     elif _BEYOND.search(d):
         out = "".join(c for c in d if not unicodedata.combining(c))
     else:  # the same, with one regular expression
