@@ -26,8 +26,40 @@ def _env(autoescape: bool):
 
     env = jinja2.Environment(loader=jinja2.FunctionLoader(load), autoescape=autoescape,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
+                             undefined=jinja2.StrictUndefined, bytecode_cache=_bytecode_cache(autoescape))
     return env
+
+
+def _bytecode_cache(autoescape: bool):
+    """The templates compiled once and kept in the user's cache folder
+    (``<cache dir>/jinja/…``, see :func:`checker.resources.cache_dir`): jinja2
+    checks each file against the template's source and the Python version; the
+    folder's name holds the environment's settings (autoescape), jinja2's version
+    and :func:`checker.resources.build_version`.  None when the cache is off;
+    a missing, unwritable or damaged cache only means compiling again."""
+    import jinja2
+
+    folder = resources.cache_dir()
+    if folder is None:
+        return None
+    kind = "html" if autoescape else "text"
+    where = folder / "jinja" / f"{jinja2.__version__}-{kind}-{resources.build_version()[:16]}"
+
+    class Cache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # noqa: BLE001 - damaged: compiled again
+                bucket.reset()
+
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                where.mkdir(parents=True, exist_ok=True)
+                super().dump_bytecode(bucket)
+            except Exception:  # noqa: BLE001 - read-only or full disk: never required
+                pass
+
+    return Cache(str(where))
 
 
 def _pct(n: int | float, total: int | float) -> int:
