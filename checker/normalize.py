@@ -115,17 +115,27 @@ _COMB: dict[str, str] = {}
 
 def _combining_class(astral: bool = True) -> str:
     if not _COMB:
-        cps = [c for r in (range(0x300, 0x20000), range(0xE0000, 0xE1000)) for c in r
-               if unicodedata.combining(chr(c))]
-        for key, chosen in (("bmp", [c for c in cps if c < 0x10000]), ("all", cps)):
-            ranges: list[tuple[int, int]] = []
-            for c in chosen:
-                if ranges and ranges[-1][1] == c - 1:
-                    ranges[-1] = (ranges[-1][0], c)
-                else:
-                    ranges.append((c, c))
-            _COMB[key] = "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+        from checker import resources
+
+        # ~130,000 code points looked up: kept in the on-disk data cache per
+        # Unicode version (checker.resources.cached)
+        _COMB.update(resources.cached("combining-class", [unicodedata.unidata_version], _combining_ranges))
     return _COMB["all" if astral else "bmp"]
+
+
+def _combining_ranges() -> dict[str, str]:
+    out = {}
+    cps = [c for r in (range(0x300, 0x20000), range(0xE0000, 0xE1000)) for c in r
+           if unicodedata.combining(chr(c))]
+    for key, chosen in (("bmp", [c for c in cps if c < 0x10000]), ("all", cps)):
+        ranges: list[tuple[int, int]] = []
+        for c in chosen:
+            if ranges and ranges[-1][1] == c - 1:
+                ranges[-1] = (ranges[-1][0], c)
+            else:
+                ranges.append((c, c))
+        out[key] = "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return out
 
 
 _RX: dict[tuple[str, bool], re.Pattern] = {}
