@@ -113,7 +113,7 @@ def held_out_latent(bs: list[Block]) -> list[Block]:
     from checker.match.lexical import FEATURES, analysed
     from checker.match.links import mandate_text
 
-    col = FEATURES.index("lsa")
+    col, col_h = FEATURES.index("lsa"), FEATURES.index("lsa_head")
     models = {}
     for b in bs:
         if b.plan not in models:
@@ -121,9 +121,11 @@ def held_out_latent(bs: list[Block]) -> list[Block]:
             models[b.plan] = ({t: i for i, t in enumerate(terms)}, vec * idf[:, None], {})
         m = models[b.plan]
         ts = latent.embed([analysed(t.text)[0] for t in plan(b.plan).tasks], m)
-        ms = latent.embed([analysed(mandate_text(x))[0] for x in mandate_set(b.set_id).mandates], m)
+        mt = [analysed(mandate_text(x)) for x in mandate_set(b.set_id).mandates]
+        ms, mh = latent.embed([x[0] for x in mt], m), latent.embed([x[3] for x in mt], m)
         b.feats = b.feats.copy()
         b.feats[..., col] = np.einsum("ik,jk->ij", ts, ms)
+        b.feats[..., col_h] = np.einsum("ik,jk->ij", ts, mh)
     return bs
 
 

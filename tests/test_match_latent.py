@@ -48,5 +48,7 @@ def test_the_lsa_feature_reaches_the_link_model():
     f = L.features(idx, ["Lắp đặt trạm phát sóng di động, băng rộng cố định"])
     col = L.FEATURES.index("lsa")
     assert f[0, 0, col] > f[0, 1, col] + 0.2
-    assert L.WEIGHTS["lsa"] > 0
+    assert f[0, 0, L.FEATURES.index("lsa_head")] > f[0, 1, L.FEATURES.index("lsa_head")] + 0.2
+    assert L.WEIGHTS["lsa"] > 0 and L.WEIGHTS["lsa_head"] > 0
     assert np.isclose(np.linalg.norm(idx.latent, axis=1), 1.0, atol=1e-3).all()
+    assert np.isclose(np.linalg.norm(idx.latent_head, axis=1), 1.0, atol=1e-3).all()

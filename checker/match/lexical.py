@@ -30,7 +30,8 @@ A pair (task, mandate) is described by a few numbers (:data:`FEATURES`):
   most like this one (:func:`checker.match.links.crosswalk`), 0 when none does;
 * ``lsa``    — latent similarity (:mod:`checker.match.latent`): cosine of the
   two texts in term vectors learned offline from our own texts, for
-  paraphrases that share few words.
+  paraphrases that share few words;
+* ``lsa_head`` — the same of the task with the mandate's head.
 
 A logistic model of these (weights fitted by cross-validation in
 bench/calibrate_match.py, kept in :data:`WEIGHTS`) gives the link score.
@@ -46,18 +47,18 @@ from functools import lru_cache
 from typing import Sequence
 
 FEATURES = ("cos", "obj", "act", "fuzz", "rank_t", "rank_m", "level", "head_m", "head_t", "group", "anchor",
-            "lsa")
+            "lsa", "lsa_head")
 
 # Fitted by bench/calibrate_match.py on tests/data/match_pairs/ (seeds 000/004 never used);
 # its cross-validated precision and recall are in README.md.
 # <fitted>
 # link model (probability of an exact or close link) and the strength thresholds
-WEIGHTS = {"bias": -10.930, "cos": 0.832, "obj": 0.026, "act": -0.028, "fuzz": 1.464, "rank_t": 2.871,
-           "rank_m": 1.076, "level": 1.471, "head_m": 0.561, "head_t": 1.535, "group": 1.763, "anchor": 3.401,
-           "lsa": 2.565}
-EXACT = 0.680
-CLOSE = 0.300
-LOOSE = 0.060
+WEIGHTS = {"bias": -11.126, "cos": 0.987, "obj": 0.132, "act": -0.005, "fuzz": 1.439, "rank_t": 2.798,
+           "rank_m": 1.061, "level": 1.538, "head_m": -0.335, "head_t": 1.251, "group": 1.801, "anchor":
+           3.358, "lsa": 1.733, "lsa_head": 1.684}
+EXACT = 0.715
+CLOSE = 0.275
+LOOSE = 0.040
 # </fitted>
 MAX_LINKS_PER_TASK = 3
 SHORT = 200  # characters of the strings rapidfuzz compares
@@ -178,6 +179,7 @@ class SetIndex:
     actions: list[frozenset[str]]
     short: list[str]
     latent: object = None  # mandates × k unit vectors (checker.match.latent)
+    latent_head: object = None  # the same of the mandates' heads
 
 
 def _counts(tokens: list[str], vocab: dict[str, int], grow: bool) -> dict[int, int]:
@@ -205,12 +207,14 @@ def build_index(ids: Sequence[str], texts: Sequence[str]) -> SetIndex:
     vocab: dict[str, int] = {}
     from checker.match import latent
 
-    terms, objs, acts, shorts, heads, bags = [], [], [], [], [], []
+    terms, objs, acts, shorts, heads, bags, head_bags = [], [], [], [], [], [], []
     for tx in texts:
         f = _prepared(tx)
         a, o, ac = analyse(tx, f)
+        h = analyse(tx, head(f))[0]
         bags.append(a)
-        heads.append(_counts(analyse(tx, head(f))[0], vocab, True))
+        head_bags.append(h)
+        heads.append(_counts(h, vocab, True))
         terms.append(_counts(a, vocab, True))
         objs.append(_counts(o, vocab, True))
         acts.append(ac)
@@ -221,7 +225,7 @@ def build_index(ids: Sequence[str], texts: Sequence[str]) -> SetIndex:
             df[j] += 1
     return SetIndex(ids=list(ids), vocab=vocab, df=df, terms=_dense(terms, len(vocab)),
                     obj=_dense(objs, len(vocab)), heads=_dense(heads, len(vocab)), actions=acts, short=shorts,
-                    latent=latent.embed(bags))
+                    latent=latent.embed(bags), latent_head=latent.embed(head_bags))
 
 
 def _dense(rows: list[dict[int, int]], width: int):
@@ -348,7 +352,9 @@ def features(index: SetIndex, task_texts: Sequence[str], applicable: Sequence[bo
     if anchor is not None:
         out[..., 10] = anchor
     if index.latent is not None:
-        out[..., 11] = latent.cosines(latent.embed(t_bags), index.latent)
+        tv = latent.embed(t_bags)
+        out[..., 11] = latent.cosines(tv, index.latent)
+        out[..., 12] = latent.cosines(tv, index.latent_head)
     return out
 
 
