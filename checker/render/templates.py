@@ -71,8 +71,8 @@ def coverage_ratio(covered: int, partial: int, total: int) -> float:
 
 
 COVERAGE_NOTE = (
-    "Mức bao phủ = (số nhiệm vụ đã có + ½ số nhiệm vụ mới có một phần) / số nhiệm vụ áp dụng cho xã.",
-    "Coverage = (tasks covered + ½ tasks partly covered) / tasks that apply to the commune.",
+    "Mức bao phủ = (số nhiệm vụ đã có + ½ số nhiệm vụ mới có một phần) / số nhiệm vụ áp dụng cho kế hoạch này (theo cấp và phạm vi của kế hoạch).",
+    "Coverage = (tasks covered + ½ tasks partly covered) / tasks that apply to this plan (by its level and scope).",
 )
 
 _PLURAL_EN = {"error": "errors", "warning": "warnings", "info": "info"}
