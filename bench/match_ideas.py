@@ -41,6 +41,8 @@ IDEAS = [
     ("with lsa, before lsa_head: near-copy (fuzz >= 0.9) passes the level gate (dropped)", "0.746 / 0.690", "0.640 / 0.663",
      "0.891 / 0.874"),
     ("with lsa, before lsa_head: no level gate (dropped)", "0.728 / 0.683", "0.602 / 0.651", "0.894 / 0.865"),
+    ("with lsa_head: crosswalk by mean of TF-IDF and latent cosine >= 0.25 (dropped)", "0.682 / 0.645",
+     "0.570 / 0.570", "0.894 / 0.860"),
     ("with lsa, before lsa_head: missing from plan-level evidence, best p + line cosines (dropped)", "", "", "0.904 / 0.879"),
 ]
 
