@@ -93,8 +93,16 @@ def _restyle_word(m: re.Match) -> str:
     return out
 
 
+# what every candidate holds (its last two letters, at the end of a word): one
+# cheap search tells the texts that hold none (most lines), where the
+# substitution would find nothing
+_CANDIDATE_END = re.compile(r"[oOuU][" + _TONED_FINAL + r"](?![^\W\d_])")
+
+
 def _tone_style(text: str) -> str:
     # same length in NFC: only moves marks inside a word
+    if not _CANDIDATE_END.search(text):
+        return text
     return _CANDIDATE.sub(_restyle_word, text)
 
 
@@ -107,17 +115,27 @@ _COMB: dict[str, str] = {}
 
 def _combining_class(astral: bool = True) -> str:
     if not _COMB:
-        cps = [c for r in (range(0x300, 0x20000), range(0xE0000, 0xE1000)) for c in r
-               if unicodedata.combining(chr(c))]
-        for key, chosen in (("bmp", [c for c in cps if c < 0x10000]), ("all", cps)):
-            ranges: list[tuple[int, int]] = []
-            for c in chosen:
-                if ranges and ranges[-1][1] == c - 1:
-                    ranges[-1] = (ranges[-1][0], c)
-                else:
-                    ranges.append((c, c))
-            _COMB[key] = "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+        from checker import resources
+
+        # ~130,000 code points looked up: kept in the on-disk data cache per
+        # Unicode version (checker.resources.cached)
+        _COMB.update(resources.cached("combining-class", [unicodedata.unidata_version], _combining_ranges))
     return _COMB["all" if astral else "bmp"]
+
+
+def _combining_ranges() -> dict[str, str]:
+    out = {}
+    cps = [c for r in (range(0x300, 0x20000), range(0xE0000, 0xE1000)) for c in r
+           if unicodedata.combining(chr(c))]
+    for key, chosen in (("bmp", [c for c in cps if c < 0x10000]), ("all", cps)):
+        ranges: list[tuple[int, int]] = []
+        for c in chosen:
+            if ranges and ranges[-1][1] == c - 1:
+                ranges[-1] = (ranges[-1][0], c)
+            else:
+                ranges.append((c, c))
+        out[key] = "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return out
 
 
 _RX: dict[tuple[str, bool], re.Pattern] = {}
@@ -135,6 +153,9 @@ def _rx(name: str, text: str) -> re.Pattern:
         # a cluster (base + combining marks) the first pass changes: a space or
         # a dropped character (with its marks), or any base with marks
         _RX["cluster", astral] = re.compile(f"(?s)([{sp}])[{comb}]*|([{dr}])[{comb}]*|.[{comb}]+")
+        # every cluster holds one of these characters: a text without any
+        # (most lines) has no cluster, found by one search of one class
+        _RX["trigger", astral] = re.compile(f"[{sp}{dr}{comb}]")
     return _RX[key]
 
 
@@ -148,6 +169,8 @@ def _first_pass(text: str) -> tuple[str, list[int]]:
     pieces: list[str] = []
     omap: list[int] = []
     last = 0
+    if not _rx("trigger", text).search(text):
+        return text, list(range(n))
     for m in _rx("cluster", text).finditer(text):
         i, j = m.span()
         if i > last:
@@ -239,6 +262,12 @@ def display(text: str) -> str:
 
 
 _BEYOND = re.compile("[\u3000-\U0010ffff]")
+# ASCII and the combining marks of U+0300–U+036F (U+034F, the grapheme joiner,
+# is not one: unicodedata.combining gives it 0): a text of only these is
+# folded by dropping every non-ASCII character
+_ASCII_AND_MARKS = "\x00-\x7f" + "".join(
+    chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c)))
+_NOT_ASCII_OR_MARK = re.compile(f"[^{_ASCII_AND_MARKS}]")
 
 
 @lru_cache(maxsize=1)
@@ -262,6 +291,8 @@ def fold(text: str) -> str:
     d = unicodedata.normalize("NFD", t)
     if d.isascii():
         out = d
+    elif not _NOT_ASCII_OR_MARK.search(d):  # only ASCII and marks: the codec drops them all
+        out = d.encode("ascii", "ignore").decode("ascii")
     elif _BEYOND.search(d):
         out = "".join(c for c in d if not unicodedata.combining(c))
     else:  # the same, with one regular expression

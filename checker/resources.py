@@ -51,12 +51,48 @@ def load_yaml(text: str):
 # Data built from the installed files (YAML parsed and checked against its
 # schema) is kept between processes in the user's cache folder, keyed by a
 # digest of everything it was built from (the data's text, the schema's text,
-# the tool's and Python's versions).  The cache is an optimisation only:
+# the tool's and Python's versions, and :func:`build_version`: every module of
+# the package and every installed data file by name, size and modification
+# time, so that an edited checkout never reads what older code built).  The cache is an optimisation only:
 # deleting it, a missing or read-only folder, or a damaged file means the
 # data is built again, never an error and never a different answer.
 # PLANCHECK_DATA_CACHE=0 turns it off; PLANCHECK_CACHE_DIR moves it.
 
-_CACHE_FORMAT = "1"
+_CACHE_FORMAT = "2"
+_BUILT_BY: list[str] = []
+
+
+def build_version() -> str:
+    """Digest of what cached values are built by: every module of the
+    ``checker`` package and every file of the installed data folders
+    (``rules``, ``reference``, ``reports``), by relative path, size and
+    modification time, without reading them.  Part of every cache key: an
+    edited checkout, a reinstall or another copy builds afresh."""
+    if not _BUILT_BY:
+        import hashlib
+        import os
+
+        h = hashlib.sha256()
+        roots = [("checker", Path(__file__).resolve().parent, (".py",))]
+        for name in ("rules", "reference", "reports"):
+            d = data_dir(name)
+            if isinstance(d, Path):
+                roots.append((name, d, ()))
+        for label, root, suffixes in roots:
+            for folder, dirs, files in os.walk(root):
+                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+                for fn in sorted(files):
+                    if suffixes and not fn.endswith(suffixes):
+                        continue
+                    path = os.path.join(folder, fn)
+                    try:
+                        st = os.stat(path)
+                    except OSError:
+                        continue
+                    rel = os.path.relpath(path, root)
+                    h.update(f"{label}/{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogatepass"))
+        _BUILT_BY.append(h.hexdigest())
+    return _BUILT_BY[0]
 
 
 def cache_dir() -> Path | None:
@@ -103,7 +139,7 @@ def cached(kind: str, sources, build, requires: tuple[str, ...] = ()):
     except Exception:
         return build()
     h = hashlib.sha256()
-    for part in (_CACHE_FORMAT, kind, __version__, sys.version, *sources):
+    for part in (_CACHE_FORMAT, kind, __version__, sys.version, build_version(), *sources):
         b = part.encode("utf-8", "surrogatepass")
         h.update(len(b).to_bytes(8, "little"))
         h.update(b)

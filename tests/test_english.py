@@ -94,7 +94,7 @@ def plan_text(path) -> str:
     """The plan's own words: its file, its header as the reader gives it
     (the issuer "UBND xã Cao Lộc" for "ỦY BAN NHÂN DÂN XÃ CAO LỘC"), and the
     words a partly covered duty shares with the plan, quoted as matched
-    ("it shares only “an toàn trong môi trường số, …”": the evidence, not a
+    ("that line only touches on “an toàn trong môi trường số, …”": the evidence, not a
     title to translate)."""
     from checker.judge.config import Config
     from checker.pipeline import check
@@ -126,7 +126,7 @@ def test_the_leak_finder_finds_vietnamese_and_passes_quotes():
     plan = "II- NHIỆM VỤ TRỌNG TÂM NĂM 2026\nTuyên truyền, phổ biến Nghị quyết số 57-NQ/TW cho cán bộ."
     assert leaks("Part “II. NHIỆM VỤ TRỌNG TÂM NĂM 2026” has the same number", plan) == []
     assert leaks("Basis: Resolution 03/NQ-CP, programme II.1.đ–e; Decree 30/2020/NĐ-CP", plan) == []
-    assert leaks("it shares only “tuyên truyền, cán bộ”", plan) == []
+    assert leaks("that line only touches on “tuyên truyền, cán bộ”", plan) == []
     assert leaks("The plan has no task for “Khuyến khích, bảo vệ cán bộ dám nghĩ”.", plan)
     assert leaks("Suggestion: Add a task for Bồi dưỡng kỹ năng số, with its lead unit", plan)
     assert json_strings({"title": "Nhận thức", "title_en": "Awareness", "note_vi": "x",

@@ -384,7 +384,108 @@ def test_layer_damage_prefilter_counts_as_before(all_seeds):
         words = Q._WORD.findall(text)
         return sum(1 for w in words if Q._CID.search(w) or Q._PUA.search(w) or Q._GLUED.search(w)), len(words)
 
-    texts, _ = _pattern_texts(all_seeds)
+    texts, rng = _pattern_texts(all_seeds)
     texts += ["Yều câ=u nh@n", "(cid:3)(cid:4) x", "\ue000 ab", "a = b", "x=y", ""]
+    # the words are counted by str.split when no mark is there: every kind of space
+    pieces = list("ab đ=@(cid:7)|\\<>{}") + [" ", "\t", "\n", "\x0b", "\x1c", "\x1f", "\x85", "\xa0",
+                                            "\u2007", "\u2028", "\u3000", "\u200b", "\ue000", "\ufffd"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(3000)]
     for t in texts:
         assert Q.damage(t) == slow(t), t
+
+
+def _fold_texts(all_seeds):
+    """Lines of the seeds and corpus in three forms, and random text of Vietnamese
+    letters, their marks (decomposed too), the grapheme joiner U+034F (a character
+    of U+0300–U+036F that is no combining mark), and characters beyond."""
+    import unicodedata
+
+    texts, rng = _pattern_texts(all_seeds)
+    texts = [f(t) for t in texts for f in (str, str.upper, lambda x: unicodedata.normalize("NFD", x))]
+    pieces = list("aăâeêioôơuưyđĐAĂÂ kx9_ ,.–“”≥Σİıſ") + [chr(c) for c in range(0x1EA0, 0x1EFA, 3)] + \
+        ["\u0300", "\u0301", "\u0323", "\u034f", "\u036f", "\u0483", "\u3000", "\U0001F600", "\U0001D165", "ﬁ"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    # only ASCII and characters of U+0300–U+036F (the codec's case, and its edge)
+    pieces = list("aeoudyAEOUD x9_,") + ["\u0300", "\u0301", "\u0302", "\u0323", "\u034f", "\u036f",
+                                          "\u02ff", "\u0370"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    return texts
+
+
+def test_folds_by_the_ascii_codec_are_the_regex_folds(all_seeds):
+    """normalize.fold, match.text.folded_syllables and judge.context._nfd_fold drop
+    the marks with the ASCII codec when a text holds only ASCII and marks: what
+    the regular expressions they used before give."""
+    import unicodedata
+
+    from checker import normalize as N
+    from checker.judge import context as C
+    from checker.match import text as T
+
+    def fold(text):  # normalize.fold without the codec
+        t = text.replace("đ", "d").replace("Đ", "d")
+        d = unicodedata.normalize("NFD", t)
+        if d.isascii():
+            out = d
+        elif N._BEYOND.search(d):
+            out = "".join(c for c in d if not unicodedata.combining(c))
+        else:
+            out = N._marks().sub("", d)
+        if len(out) != len(t):
+            out = "".join((unicodedata.normalize("NFD", c)[0] if c.isalpha() else c) for c in t)
+        return out.lower()
+
+    def syllables(text):  # folded_syllables without the codec
+        f = T._MARKS.sub("", unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d")))
+        if not f.isascii():
+            f = unicodedata.normalize("NFC", f)
+        return T._SYL.findall(f.lower())
+
+    def nfd_fold(text):  # _nfd_fold without the codec
+        if C._MARKS_0300.search(text):
+            return None
+        for c in set(C._TABLE_RANGES.findall(text)):
+            if unicodedata.normalize("NFD", c) != c:
+                return None
+        t = text.replace("đ", "d").replace("Đ", "d")
+        return C._MARKS_0300.sub("", unicodedata.normalize("NFD", t)).lower()
+
+    for t in _fold_texts(all_seeds):
+        assert N.fold(t) == fold(t), t
+        assert T.folded_syllables(t) == syllables(t), t
+        assert C._nfd_fold(t) == nfd_fold(t), t
+
+
+def test_impossible_dates_prefilter_finds_what_the_patterns_find(all_seeds):
+    """impossible_dates skips texts without four digits in a row; every
+    pattern needs them, so the spans are those of the patterns alone."""
+    from checker.judge.checks import dates as D
+    from checker.model import date_exists
+
+    def slow(text):
+        out = []
+        for rx in D._DATES:
+            for m in rx.finditer(text):
+                s, e = m.span()
+                if any(s < b and e > a for a, b in out):
+                    continue
+                gd = m.groupdict()
+                if not date_exists(int(gd["y"]), int(gd["m"]), int(gd["d"]) if gd.get("d") else None):
+                    out.append((s, e))
+        return sorted(out)
+
+    texts, rng = _pattern_texts(all_seeds)
+    digits = ["31", "30", "29", "6", "13", "02", "0", "١٣", "2025", "2024", "1999", "202", "٢٠٢٥", "20٢5"]
+    pieces = digits + ["ngày ", "tháng ", "năm ", "/", ".", "-", " ", "x", "Ngày "]
+    for _ in range(5000):
+        d, m, y = rng.choice(digits), rng.choice(digits), rng.choice(digits)
+        sep = rng.choice("/.-")
+        shapes = [f"{d}{sep}{m}{sep}{y}", f"ngày {d} tháng {m} năm {y}", f"tháng {m}/{y}", f"tháng {m} năm {y}"]
+        filler = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        texts.append(filler + rng.choice(shapes) + filler[::-1])
+    found = 0
+    for t in texts:
+        want = slow(t)
+        assert D.impossible_dates(t) == want, t
+        found += bool(want)
+    assert found > 50

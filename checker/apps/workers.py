@@ -34,6 +34,7 @@ from __future__ import annotations
 import atexit
 import os
 import signal
+import sys
 import threading
 import time
 import weakref
@@ -139,8 +140,11 @@ def _worker_main(conn: Any, parent: int, memory_mb: float | None,
 class _Worker:
     def __init__(self, ctx: Any, memory_mb: float | None, initializer: Any):
         parent_end, child_end = ctx.Pipe()
+        # a forked worker checks that its parent is still this process; one
+        # started by the fork server (or spawned) has another parent
+        parent = os.getpid() if ctx.get_start_method() == "fork" else 0
         self.proc = ctx.Process(target=_worker_main, daemon=True, name="plancheck-worker",
-                                args=(child_end, os.getpid(), memory_mb, initializer))
+                                args=(child_end, parent, memory_mb, initializer))
         self.proc.start()
         child_end.close()
         self.conn = parent_end
@@ -184,6 +188,9 @@ class WorkerPool:
         self._queue: list[tuple[int, Future, Callable, tuple]] = []
         self._next = 0
         self._closed = False
+        # set when the pool stops for good (close() or interpreter exit): the
+        # dispatcher then returns and never starts another worker
+        self._stop = threading.Event()
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
         self.restarts = 0
@@ -195,7 +202,8 @@ class WorkerPool:
         self._thread = threading.Thread(target=self._loop, daemon=True, name="plancheck-pool")
         self._thread.start()
         self._started.wait(60)
-        self._finalizer = weakref.finalize(self, WorkerPool._stop_all, self._workers)
+        self._finalizer = weakref.finalize(self, WorkerPool._stop_all, self._workers, self._stop,
+                                           self._wake_w, self._thread)
         atexit.register(self._finalizer)
 
     # -- public
@@ -208,6 +216,29 @@ class WorkerPool:
             self._queue.append((self._next, fut, fn, args))
         self._wake()
         return fut
+
+    def queued(self) -> int:
+        """Tasks waiting for a worker."""
+        with self._lock:
+            return len(self._queue)
+
+    def abandon(self, fut: Future) -> None:
+        """Give up on a task: dropped if it still waits, else its worker is
+        killed (and replaced); its future fails with kind ``timeout``."""
+        with self._lock:
+            self._queue = [q for q in self._queue if q[1] is not fut]
+            running = [w for w in self._workers if w.task is not None and w.task[1] is fut]
+        if not fut.done():
+            try:
+                fut.set_exception(WorkerError("timeout", "abandoned"))
+            except Exception:  # noqa: BLE001 - finished meanwhile
+                pass
+        for w in running:
+            try:
+                w.proc.kill()  # the dispatcher sees it die and starts another
+            except Exception:  # noqa: BLE001
+                pass
+        self._wake()
 
     def pids(self) -> list[int]:
         with self._lock:
@@ -234,7 +265,21 @@ class WorkerPool:
 
     # -- internals
     @staticmethod
-    def _stop_all(workers: list[_Worker]) -> None:
+    def _stop_all(workers: list[_Worker], stop: threading.Event | None = None, wake_w: int | None = None,
+                  thread: threading.Thread | None = None) -> None:
+        # the dispatcher first: it would otherwise see the workers die and fork
+        # new ones while the interpreter shuts down (a daemon thread frozen in
+        # the middle of fork() keeps the logging module's lock, which fork's
+        # handlers take, and the exit then waits for it forever)
+        if stop is not None:
+            stop.set()
+        if wake_w is not None:
+            try:
+                os.write(wake_w, b"x")
+            except OSError:
+                pass
+        if thread is not None and thread is not threading.current_thread() and thread.is_alive():
+            thread.join(5)
         for w in list(workers):
             if w.task is not None and not w.task[1].done():
                 w.task[1].set_exception(WorkerError("died", "the pool was closed"))
@@ -252,7 +297,7 @@ class WorkerPool:
     def _replace(self, w: _Worker) -> None:
         w.kill()
         i = self._workers.index(w)
-        if self._closed:
+        if self._closed or self._stop.is_set() or sys.is_finalizing():
             return
         self.restarts += 1
         self._workers[i] = self._spawn()
@@ -264,10 +309,13 @@ class WorkerPool:
         fut = task[1]
         if fut.done():
             return
-        if error is not None:
-            fut.set_exception(error)
-        else:
-            fut.set_result(value)
+        try:
+            if error is not None:
+                fut.set_exception(error)
+            else:
+                fut.set_result(value)
+        except Exception:  # noqa: BLE001 - abandoned by its caller meanwhile (InvalidStateError)
+            pass
 
     def _loop(self) -> None:
         try:
@@ -275,7 +323,13 @@ class WorkerPool:
                 self._workers.append(self._spawn())
         finally:
             self._started.set()
-        self._serve()
+        while not self._stop.is_set():
+            try:
+                self._serve()
+                return
+            except Exception as e:  # noqa: BLE001 - the dispatcher must outlive any one failure
+                print(f"plancheck worker pool: {type(e).__name__}: {e}", file=sys.stderr)
+                time.sleep(0.05)
 
     def _demote(self, w: _Worker) -> None:
         """Lower the CPU priority of a worker whose task runs long; it is
@@ -292,7 +346,7 @@ class WorkerPool:
         while True:
             with self._lock:
                 closed = self._closed
-            if closed:
+            if closed or self._stop.is_set():
                 return
             # hand out queued tasks to idle workers
             for w in self._workers:
@@ -350,6 +404,10 @@ class WorkerPool:
                         tid, status, value = w.conn.recv()
                     except (EOFError, OSError):
                         self._finish(w, WorkerError("died", _exit_text(w)))
+                        self._replace(w)
+                        continue
+                    except Exception as e:  # noqa: BLE001 - e.g. a result that cannot be unpickled here
+                        self._finish(w, WorkerError("error", f"{type(e).__name__}: {e}"))
                         self._replace(w)
                         continue
                     if status == "ok":

@@ -311,7 +311,9 @@ def _issuer_fits(ik: str, doc: Document) -> bool:
 def catalog() -> Catalog:
     text = resources.read_text("reference", "documents.yaml")
     version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    return Catalog(_yaml_load(text) or {}, version)
+    # parsed once per content (on-disk cache, checker.resources.cached)
+    data = resources.cached("catalog", [yaml.__version__, text], lambda: _yaml_load(text) or {})
+    return Catalog(data, version)
 
 
 def _yaml_load(text: str) -> Any:
@@ -365,7 +367,8 @@ def _norm_words(pattern: str) -> str:
 
 @lru_cache(maxsize=1)
 def _body_data() -> dict[str, Any]:
-    return _yaml_load(resources.read_text("reference", "bodies.yaml")) or {}
+    text = resources.read_text("reference", "bodies.yaml")
+    return resources.cached("bodies", [yaml.__version__, text], lambda: _yaml_load(text) or {})
 
 
 @lru_cache(maxsize=1)
@@ -387,6 +390,16 @@ def province_map() -> dict[str, str]:
     data_path = _converter_data_path()
     if data_path is None:  # pragma: no cover - underthesea missing
         return {}
+
+    def stamp() -> list[str]:  # the 4.8 MB file by name, size and time, not read to be hashed
+        st = data_path.stat()
+        return [str(data_path), str(st.st_size), str(st.st_mtime_ns)]
+
+    # built once per installed converter file (on-disk cache, checker.resources.cached)
+    return resources.cached("province-map", stamp, lambda: _province_map_from(data_path))
+
+
+def _province_map_from(data_path) -> dict[str, str]:
     try:
         import json
         with open(data_path, encoding="utf-8") as f:

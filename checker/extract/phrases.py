@@ -180,23 +180,38 @@ def _needs(patterns: list[list[dict[str, Any]]]) -> tuple[frozenset[str], ...] |
         if not words:
             return None
         sets.add(words)
-    return tuple(sorted((a for a in sets if not any(b < a for b in sets)), key=lambda x: (len(x), sorted(x))))
+    # the minimal sets (no other set is a proper subset of them), found by
+    # length: a set has a proper subset among the sets exactly when it has one
+    # among the minimal sets already kept, which are all shorter
+    minimal: list[frozenset[str]] = []
+    for a in sorted(sets, key=len):
+        if not any(m < a for m in minimal):
+            minimal.append(a)
+    return tuple(sorted(minimal, key=lambda x: (len(x), sorted(x))))
 
 
 @lru_cache(maxsize=None)
 def phrase_set(name: str = "task-phrases") -> PhraseSet:
-    """The patterns of ``rules/patterns/<name>.yaml``, expanded (once per process)."""
-    data = yaml.load(data_dir("rules").joinpath("patterns", f"{name}.yaml").read_text(encoding="utf-8"),
-                     Loader=_Loader)
+    """The patterns of ``rules/patterns/<name>.yaml``, expanded (once per
+    process; the expanded set is kept in the on-disk data cache,
+    :func:`checker.resources.cached`, keyed by the file's text)."""
+    from checker import resources
+
+    text = data_dir("rules").joinpath("patterns", f"{name}.yaml").read_text(encoding="utf-8")
+    ps = resources.cached("phrase-set", [yaml.__version__, name, text], lambda: _build_phrase_set(text))
+    if ps.trie is None:
+        ps.matcher  # noqa: B018  (spaCy validates the patterns now, not at the first text)
+    return ps
+
+
+def _build_phrase_set(text: str) -> PhraseSet:
+    data = yaml.load(text, Loader=_Loader)
     tokens = data.get("tokens") or {}
     patterns: list[tuple[str, list[dict[str, Any]]]] = []
     for label, pats in data["labels"].items():
         patterns.extend((label, p) for pat in pats for p in expand(pat, tokens))
-    ps = PhraseSet(labels=tuple(data["labels"]), needs=_needs([p for _, p in patterns]),
-                   patterns=patterns, trie=_trie(patterns))
-    if ps.trie is None:
-        ps.matcher  # noqa: B018  (spaCy validates the patterns now, not at the first text)
-    return ps
+    return PhraseSet(labels=tuple(data["labels"]), needs=_needs([p for _, p in patterns]),
+                     patterns=patterns, trie=_trie(patterns))
 
 
 def _words(text: str) -> tuple[list[str], list[tuple[int, int]]]:

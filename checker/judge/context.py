@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from typing import Any, Iterable, Iterator
 
+from checker.judge.needs import can_match, probe as _probe
 from checker.judge.registry import Hit
 from checker.model import CheckResult, Plan, Section, Unit
 from checker.normalize import norm as _norm
@@ -56,6 +57,22 @@ class Ctx:
             t = low if len(low) == len(t) else t
             self._low[u.index] = t
         return t
+
+    def probe(self, u: Unit) -> str | None:
+        """``ctx.lower(u)`` lowered once more where that keeps its length: where
+        :func:`checker.judge.needs.can_match` looks for the strings a pattern
+        searched in ``ctx.lower(u)`` needs (None: it cannot say)."""
+        cache = self.__dict__.setdefault("_probe_cache", {})
+        if u.index not in cache:
+            cache[u.index] = _probe(self.lower(u))
+        return cache[u.index]
+
+    def text_probe(self, u: Unit) -> str | None:
+        """The same for a pattern searched in ``ctx.text(u)``."""
+        cache = self.__dict__.setdefault("_text_probe_cache", {})
+        if u.index not in cache:
+            cache[u.index] = _probe(self.text(u))
+        return cache[u.index]
 
     _SEP = "\x00"
 
@@ -175,6 +192,7 @@ def _fast_fold(text: str) -> str:
 # no character outside those ranges that decomposes.
 _TABLE_RANGES = re.compile("[^\x00-\u024f\u1e00-\u1eff]")
 _MARKS_0300 = re.compile("[\u0300-\u036f]")
+_NOT_ASCII_OR_MARK = re.compile("[^\x00-\x7f\u0300-\u036f]")
 _DECOMPOSES: dict[str, bool] = {}
 
 
@@ -190,7 +208,10 @@ def _nfd_fold(text: str) -> str | None:
         if d:
             return None
     t = text.replace("đ", "d").replace("Đ", "d")
-    return _MARKS_0300.sub("", unicodedata.normalize("NFD", t)).lower()
+    d = unicodedata.normalize("NFD", t)
+    if not _NOT_ASCII_OR_MARK.search(d):  # only ASCII and marks: the codec drops the marks
+        return d.encode("ascii", "ignore").decode("ascii").lower()
+    return _MARKS_0300.sub("", d).lower()
 
 
 def _as_date(v: Any) -> dt.date | None:
@@ -242,6 +263,8 @@ def _scan(ctx: Ctx, params: dict, units: Iterable[Unit]) -> Iterator[Hit]:
         low = ctx.lower(u)
         taken: list[tuple[int, int]] = []
         for pat in pats:
+            if not can_match(pat["_rx"], ctx.probe(u)):
+                continue  # a string every match needs is not there
             for m in pat["_rx"].finditer(low):
                 s, e = m.span(pat.get("group", 0))
                 if s < 0 or any(s < b and e > a for a, b in taken):

@@ -145,30 +145,18 @@ def _section_key(title: str) -> str:
 
 @lru_cache(maxsize=16)
 def _set_data(set_ids: tuple[str, ...]):
-    """Per-process cache of everything derived from the sets."""
+    """Per-process cache of everything derived from the sets; the derived
+    keys and phrase matchers are kept in the on-disk data cache
+    (:func:`checker.resources.cached`), keyed by the sets' content."""
+    from checker import resources
     from checker.mandates.load import load_set
-    from checker.extract.nlp import phrase_matcher
+    from checker.match import setdata
 
-    key = mkey
-
-    mds: list[_MandateData] = []
-    phrases: list[str] = []
-    topics: list[str] = []
-    for sid in set_ids:
-        ms = load_set(sid)
-        topics.extend(ms.topic_terms or load_set("nq57").topic_terms)
-        for m in ms.mandates:
-            anchors = {key(p): p for p in m.anchors if key(p)}
-            ctx = {key(p): p for p in m.context if key(p) and key(p) not in anchors}
-            g = ms.group(m.group) or {}
-            gk = [key(x) for x in (g.get("keywords") or []) + [g.get("title", "")] if key(x)]
-            short = squash(expand_abbreviations(f"{m.title}. {m.description}"))[:220]
-            mds.append(_MandateData(mandate=m, set_id=sid, anchors=anchors, context=ctx,
-                                    short=short, group_keys=gk))
-            phrases.extend(anchors.values())
-            phrases.extend(ctx.values())
-    matcher = phrase_matcher([mkey(p) for p in phrases])
-    topic_matcher = phrase_matcher([mkey(p) for p in (topics or ["chuyển đổi số"])])
+    sets = [(sid, load_set(sid)) for sid in set_ids]
+    derived = resources.cached("set-keys", lambda: setdata.fingerprint(sets), lambda: setdata.derive(sets, mkey))
+    per_mandate, matcher, topic_matcher = derived
+    mds = [_MandateData(mandate=m, set_id=sid, anchors=anchors, context=ctx, short=short, group_keys=gk)
+           for (sid, m), (anchors, ctx, short, gk) in zip(setdata.mandates(sets), per_mandate)]
     # phrase key -> list of (mandate index, strong?)
     index: dict[str, list[tuple[int, bool]]] = {}
     for i, md in enumerate(mds):

@@ -25,6 +25,9 @@ def expand_abbreviations(text: str, normalised: bool = False) -> str:
 
 
 _MARKS = re.compile(r"[\u0300-\u036f]")
+# a character that is neither ASCII nor such a mark: without one, dropping the
+# marks is dropping every non-ASCII character, which the codec does at once
+_NOT_ASCII_OR_MARK = re.compile(r"[^\x00-\x7f\u0300-\u036f]")
 _SYL = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -33,7 +36,10 @@ def folded_syllables(text: str) -> list[str]:
     marks are dropped with one regex (no offsets are needed here)."""
     import unicodedata
 
-    f = _MARKS.sub("", unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d")))
+    d = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d"))
+    if not _NOT_ASCII_OR_MARK.search(d):
+        return _SYL.findall(d.encode("ascii", "ignore").decode("ascii").lower())
+    f = _MARKS.sub("", d)
     if not f.isascii():  # (NFC leaves ASCII as it is)
         f = unicodedata.normalize("NFC", f)
     return _SYL.findall(f.lower())

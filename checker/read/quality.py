@@ -51,13 +51,18 @@ def _syllable(word: str) -> bool:
     return bool(_SYLLABLE.match(bare))
 
 
+# a character every damage mark holds ("(cid:", a private-use character or a
+# glued symbol): one search of one class clears most texts at once
+_MARK_CHAR = re.compile("[(\ue000-\uf8ff\ufffd=@#^~`|\\\\<>{}]")
+
+
 def damage(text: str) -> tuple[int, int]:
     """(damaged words, words) of a text."""
-    words = _WORD.findall(text)
     # none of the three marks anywhere in the text: no word is damaged (each
     # mark lies inside one word, since none of them holds a space)
-    if not (_CID.search(text) or _PUA.search(text) or _GLUED.search(text)):
-        return 0, len(words)
+    if not _MARK_CHAR.search(text) or not (_CID.search(text) or _PUA.search(text) or _GLUED.search(text)):
+        return 0, len(text.split())  # the words of _WORD (\S+): str.split splits on what \s matches
+    words = _WORD.findall(text)
     bad = sum(1 for w in words if _CID.search(w) or _PUA.search(w) or _GLUED.search(w))
     return bad, len(words)
 

@@ -41,7 +41,7 @@ BASIS_LABELS = {
 
 _T = {
     "vi": {"title": "Báo cáo kiểm tra kế hoạch", "as_of": "Ngày đối chiếu", "coverage": "Mức độ bao phủ theo nhóm nhiệm vụ",
-           "group": "Nhóm", "total": "Tổng", "covered": "Đạt", "partial": "Một phần", "missing": "Thiếu",
+           "group": "Nhóm", "total": "Tổng", "covered": "Đạt", "partial": "Một phần", "missing": "Thiếu", "out_of_scope": "ngoài phạm vi",
            "findings": "Phát hiện", "suggestion": "Gợi ý", "no_findings": "Không có phát hiện nào.",
            "summary": "Tổng hợp", "waived": "miễn trừ", "line": "dòng", "citations": "Chuỗi văn bản được trích dẫn",
            "no_coverage": "Chưa có dữ liệu bao phủ.", "excerpt": "Trích kế hoạch", "plan": "Kế hoạch",
@@ -56,7 +56,7 @@ _T = {
            "gap_count": "nhiệm vụ", "gap_count_one": "nhiệm vụ", "basis": "Căn cứ",
            "skipped": "Trang bị bỏ qua (lớp văn bản bị hỏng, không được kiểm tra)"},
     "en": {"title": "Plan check report", "as_of": "Judged as of", "coverage": "Coverage by task group",
-           "group": "Group", "total": "Total", "covered": "Covered", "partial": "Partial", "missing": "Missing",
+           "group": "Group", "total": "Total", "covered": "Covered", "partial": "Partial", "missing": "Missing", "out_of_scope": "outside the scope",
            "findings": "Findings", "suggestion": "Suggestion", "no_findings": "No findings.",
            "summary": "Summary", "waived": "waived", "line": "line", "citations": "Citation chain",
            "no_coverage": "No coverage data.", "excerpt": "Plan excerpt", "plan": "Plan",
@@ -167,6 +167,10 @@ def report_data(result: CheckResult, lang: str = "vi") -> dict[str, Any]:
         scope = plan_scope(result, get_rule("MIS001").params)
     except Exception:  # pragma: no cover - the rule pack cannot be read
         scope = None
+    # a plan on one subject answers for its groups only (``in_scope`` false: not a gap)
+    in_scope = set((scope or {}).get("groups") or [])
+    for g in cov["groups"]:
+        g["in_scope"] = not in_scope or str(g.get("group")) in in_scope
     return {
         "plan": head,
         "scope": scope,

@@ -26,8 +26,40 @@ def _env(autoescape: bool):
 
     env = jinja2.Environment(loader=jinja2.FunctionLoader(load), autoescape=autoescape,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
+                             undefined=jinja2.StrictUndefined, bytecode_cache=_bytecode_cache(autoescape))
     return env
+
+
+def _bytecode_cache(autoescape: bool):
+    """The templates compiled once and kept in the user's cache folder
+    (``<cache dir>/jinja/…``, see :func:`checker.resources.cache_dir`): jinja2
+    checks each file against the template's source and the Python version; the
+    folder's name holds the environment's settings (autoescape), jinja2's version
+    and :func:`checker.resources.build_version`.  None when the cache is off;
+    a missing, unwritable or damaged cache only means compiling again."""
+    import jinja2
+
+    folder = resources.cache_dir()
+    if folder is None:
+        return None
+    kind = "html" if autoescape else "text"
+    where = folder / "jinja" / f"{jinja2.__version__}-{kind}-{resources.build_version()[:16]}"
+
+    class Cache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # noqa: BLE001 - damaged: compiled again
+                bucket.reset()
+
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                where.mkdir(parents=True, exist_ok=True)
+                super().dump_bytecode(bucket)
+            except Exception:  # noqa: BLE001 - read-only or full disk: never required
+                pass
+
+    return Cache(str(where))
 
 
 def _pct(n: int | float, total: int | float) -> int:
@@ -71,8 +103,8 @@ def coverage_ratio(covered: int, partial: int, total: int) -> float:
 
 
 COVERAGE_NOTE = (
-    "Mức bao phủ = (số nhiệm vụ đã có + ½ số nhiệm vụ mới có một phần) / số nhiệm vụ áp dụng cho xã.",
-    "Coverage = (tasks covered + ½ tasks partly covered) / tasks that apply to the commune.",
+    "Mức bao phủ = (số nhiệm vụ đã có + ½ số nhiệm vụ mới có một phần) / số nhiệm vụ áp dụng cho kế hoạch này (theo cấp và phạm vi của kế hoạch).",
+    "Coverage = (tasks covered + ½ tasks partly covered) / tasks that apply to this plan (by its level and scope).",
 )
 
 _PLURAL_EN = {"error": "errors", "warning": "warnings", "info": "info"}
@@ -150,6 +182,11 @@ def _context(result: CheckResult, lang: str, color: bool) -> dict[str, Any]:
         return SEVERITY_LABELS.get(sev, (sev, sev))[i]
 
     data = report_data(result, lang)
+    groups = _group_rows(result, lang)
+    # a plan on one subject (its scope names the groups it answers for): the
+    # other groups are shown as outside its scope, not as gaps
+    for g, jg in zip(groups, data["coverage"]["groups"]):
+        g["out_of_scope"] = not jg.get("in_scope", True)
     active = [f for f in result.findings if not f.waived]
     gap_fs = [f for f in active if f.category == "missing-task"]
     gaps = _gap_groups(result, gap_fs, lang)
@@ -159,7 +196,7 @@ def _context(result: CheckResult, lang: str, color: bool) -> dict[str, Any]:
         "coverage_note": COVERAGE_NOTE[i], "scope": data.get("scope") or {},
         "scope_note": (data.get("scope") or {}).get("note_en" if lang == "en" else "note_vi", ""),
         "r": result, "data": data, "plan": result.plan, "h": result.plan.header, "lang": lang,
-        "t": _T["en" if lang == "en" else "vi"], "groups": _group_rows(result, lang),
+        "t": _T["en" if lang == "en" else "vi"], "groups": groups,
         "loc": lambda human: location_label(human, lang),
         "categories": _grouped([f for f in result.findings if not f.waived], lang),
         "waived": [f for f in result.findings if f.waived],

@@ -11,6 +11,16 @@ speed while hostile ones are being checked and the page stays responsive.
 
 The worker also words the findings in English, so that switching the
 report's language never runs the rules in the server either.
+
+The workers are started by multiprocessing's *fork server* (where the
+platform has one; ``spawn`` elsewhere), never forked from the server
+itself: the server is multi-threaded (request threads, the pool's
+dispatcher), and a child forked from a multi-threaded process inherits
+whatever locks another thread held at that moment, held forever.  The fork
+server is a fresh single-threaded process that imports
+:mod:`checker.apps.serve.warmed` first (the reference data, matchers and
+rule packs, loaded by checking a short plan of our own), so every worker,
+and every replacement of a killed one, starts warm.
 """
 from __future__ import annotations
 
@@ -30,6 +40,8 @@ DEMOTE_AFTER = 1.0  # CPU seconds; a normal plan needs a few tenths
 
 _POOL = None
 _POOL_LOCK = threading.Lock()
+_WARM: list[bool] = []  # set in a process once warm() has run (the fork server's workers inherit it)
+WAIT_GRACE = 30.0  # seconds a request waits beyond the pool's own limit before it gives up on the pool
 
 
 def _check_in_worker(path: str, references: list[str], as_of: dt.date | None) -> tuple:
@@ -76,6 +88,22 @@ def warm() -> None:
             _check_in_worker(str(p), ["nq57", "nq71"], None)
     except Exception:  # noqa: BLE001 - warming is an optimisation only
         pass
+    _WARM.append(True)
+
+
+def ensure_warm() -> None:
+    """The workers' initializer: warm, unless the process they were forked
+    from (the fork server, :mod:`checker.apps.serve.warmed`) already was."""
+    if not _WARM:
+        warm()
+
+
+def start_method() -> str:
+    """How the server's workers are started: ``forkserver`` where the
+    platform has it, else ``spawn`` — never a plain fork of the server."""
+    import multiprocessing as mp
+
+    return "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
 
 
 def default_workers() -> int:
@@ -91,9 +119,17 @@ def shared_pool(workers: int | None = None) -> Any:
 
     with _POOL_LOCK:
         if _POOL is None:
-            warm()
+            method = start_method()
+            if method == "forkserver":
+                import multiprocessing as mp
+
+                # imported by the fork server before it forks any worker (ignored
+                # if this process's fork server is already running: then each
+                # worker warms itself, ensure_warm)
+                mp.get_context("forkserver").set_forkserver_preload(["checker.apps.serve.warmed"])
             _POOL = WorkerPool(workers or default_workers(), timeout=UPLOAD_TIMEOUT,
-                               memory_mb=UPLOAD_MEMORY_MB, demote_after=DEMOTE_AFTER)
+                               memory_mb=UPLOAD_MEMORY_MB, demote_after=DEMOTE_AFTER,
+                               context=method, initializer=ensure_warm)
         return _POOL
 
 
@@ -105,10 +141,18 @@ def pooled_check(path: Path, references: list[str], as_of: dt.date | None,
     from checker.apps.workers import WorkerError
     from checker.errors import PlanError
 
+    from concurrent.futures import TimeoutError as FutureTimeout
+
     pool = pool or shared_pool()
     fut = pool.submit(fn or _check_in_worker, str(path), list(references), as_of)
+    limit = pool.timeout or UPLOAD_TIMEOUT
     try:
-        out = fut.result()
+        # the pool kills a worker over its limit; waiting longer than that (and
+        # the queue) means the pool itself is stuck: the page still answers
+        out = fut.result(timeout=limit + WAIT_GRACE + limit * pool.queued() / max(1, pool.jobs))
+    except FutureTimeout as e:
+        pool.abandon(fut)
+        raise _err("budget_time", seconds=f"{limit:g}") from e
     except WorkerError as e:
         if e.kind == "timeout":
             raise _err("budget_time", seconds=f"{pool.timeout or UPLOAD_TIMEOUT:g}") from e

@@ -6,6 +6,7 @@ import re
 from typing import Any, Iterable
 
 from checker.judge.context import Ctx, _excluded, _fast_fold, _patterns, _scope, _vn_date
+from checker.judge.needs import can_match, probe
 from checker.judge.registry import Hit, check
 from checker.normalize import norm as _norm
 
@@ -44,6 +45,8 @@ def check_catalog_bodies(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
                                     "replacement_en": b.replacement.get("en") or rep, "body": b.id,
                                     "since": _vn_date(b.abolished_from)}))
         for pat in extra:
+            if not can_match(pat["_rx"], ctx.probe(u)):
+                continue
             for m in pat["_rx"].finditer(low):
                 s, e = m.span()
                 if any(s < y and e > x for x, y in taken) or _excluded(low, s, e, params, pat):
@@ -89,7 +92,8 @@ class _Prefilter:
                 if t in folded:
                     chosen.update(idx)
             order = sorted(chosen)
-        if text is not None and len(order) > 2 and self.union is not None and not self.union.search(text):
+        if text is not None and len(order) > 2 and self.union is not None and (
+                not can_match(self.union, probe(text)) or not self.union.search(text)):
             return []
         return [self.entries[i] for i in order]
 

@@ -6,6 +6,7 @@ import re
 from typing import Any, Iterable
 
 from checker.judge.context import Ctx, _patterns
+from checker.judge.needs import can_match
 from checker.judge.registry import Hit, check
 
 
@@ -33,7 +34,7 @@ def check_count_mismatch(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
         for pat in pats:
             if pat.get("group_only") and not group_row:
                 continue
-            m = pat["_rx"].search(low)
+            m = pat["_rx"].search(low) if can_match(pat["_rx"], ctx.probe(u)) else None
             if not m:
                 continue
             said = int(m.group("n"))

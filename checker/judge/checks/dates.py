@@ -27,9 +27,15 @@ _DATES = (
 )
 
 
+# every pattern above needs a year: four digits in a row (most units hold none)
+_YEAR_DIGITS = re.compile(r"\d\d\d\d")
+
+
 def impossible_dates(text: str) -> list[tuple[int, int]]:
     """Spans of the dates in ``text`` that cannot exist."""
     out: list[tuple[int, int]] = []
+    if not _YEAR_DIGITS.search(text):
+        return out
     for rx in _DATES:
         for m in rx.finditer(text):
             s, e = m.span()

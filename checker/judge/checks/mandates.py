@@ -47,9 +47,9 @@ def _section_label(sec: str, lang: str) -> str:
     return sec
 
 
-def _basis(m: Any, lang: str) -> str:
-    """Where a mandate comes from, in words: document and item, and
-    "cần kiểm tra" when the mandate is a belief."""
+def _basis(m: Any, lang: str, extra: str = "") -> str:
+    """Where a mandate comes from, in words: document and item (then ``extra``,
+    e.g. its deadline), and "cần kiểm tra" when the mandate is a belief."""
     src = dict(getattr(m, "source", None) or {})
     via = src.get("via")
     doc = _doc_label(src.get("document", m.reference), lang)
@@ -61,8 +61,10 @@ def _basis(m: Any, lang: str) -> str:
                else f"{_doc_label(via, lang)} (giữ theo {inner})")
     else:
         out = f"{doc}, {sec}" if sec else doc
+    out += extra
     if getattr(m, "confidence", "verified") == "belief":
-        out += " — needs review" if lang == "en" else " — cần kiểm tra"
+        out += (" — needs review against the original text" if lang == "en"
+                else " — cần kiểm tra với văn bản gốc")
     return out
 
 
@@ -180,9 +182,9 @@ def _duty_hit(ctx: Ctx, params: dict, duty: Any, members: list, status: str,
         vals["advice_en"] = fill(params.get("advice_en", ""), dict(vals, title=vals["title_en"]))
         if past:
             vals["lead"] += " " + fill(params.get("some_past_vi", ""), {
-                "items": ", ".join(_basis(x.mandate, "vi") + f" (hạn {x.mandate.deadline})" for x in past)})
+                "items": "; ".join(_basis(x.mandate, "vi", f", hạn {x.mandate.deadline}") for x in past)})
             vals["lead_en"] += " " + fill(params.get("some_past_en", ""), {
-                "items": ", ".join(_basis(x.mandate, "en") + f" (due {x.mandate.deadline})" for x in past)})
+                "items": "; ".join(_basis(x.mandate, "en", f", due {x.mandate.deadline}") for x in past)})
     mentions = [e for x in members for e in (x.mentions or [])]
     if mentions and status == "missing" and not all_past:
         e = mentions[0]

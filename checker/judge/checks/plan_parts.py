@@ -16,6 +16,7 @@ import re
 from typing import Any, Iterable
 
 from checker.judge.context import Ctx, _fast_fold, _scan, _scope, _short
+from checker.judge.needs import can_match
 from checker.judge.registry import Hit, check
 from checker.model import location_label
 from checker.normalize import norm as _norm
@@ -72,6 +73,8 @@ def check_annex_missing(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
     seen: set[str] = set()
     for u in ctx.units:
         text = ctx.text(u)
+        if not can_match(ref_rx, ctx.text_probe(u)):
+            continue
         for m in ref_rx.finditer(text):
             nums = [_roman_or_int(x) for x in re.findall(r"[IVX]{1,5}|\d{1,2}", m.group("list"), re.I)]
             miss = [n for n in nums if n not in present and n not in seen]

@@ -6,6 +6,7 @@ import re
 from typing import Any, Iterable
 
 from checker.judge.context import Ctx
+from checker.judge.needs import can_match
 from checker.judge.registry import Hit, check
 
 
@@ -40,7 +41,7 @@ def check_required_section(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
         if any(rx.search(ctx.lower(u)) for u in heads for rx in titles):
             continue
         texts = [re.compile(p, re.I) for p in part.get("text") or []]
-        if texts and any(rx.search(ctx.lower(u)) for u in ctx.units for rx in texts):
+        if texts and any(can_match(rx, ctx.probe(u)) and rx.search(ctx.lower(u)) for u in ctx.units for rx in texts):
             continue
         hits.append(Hit(unit=None, values={"part": part.get("name_vi", part["role"]),
                                            "part_en": part.get("name_en", part["role"])},

@@ -9,6 +9,7 @@ from typing import Any, Iterable
 
 from checker.cite.catalog import TYPE_EN
 from checker.judge.context import Ctx, _patterns, _vn_date
+from checker.judge.needs import can_match, probe
 from checker.judge.registry import Hit, check
 from checker.model import Unit
 
@@ -69,7 +70,12 @@ def find_document(ctx: Ctx, spec: dict) -> list[Occurrence]:
     taken = {(o.unit) for o in occ}
     pats = _patterns(spec)
     joined, starts, junits = ctx.joined()
+    jprobe = ctx.__dict__.get("_joined_probe", False)
+    if jprobe is False:
+        jprobe = ctx.__dict__["_joined_probe"] = probe(joined)
     for pat in pats:
+        if not can_match(pat["_rx"], jprobe):
+            continue  # a string every match needs is nowhere in the plan
         for mm in pat["_rx"].finditer(joined):
             if ctx._SEP in mm.group(0):
                 continue

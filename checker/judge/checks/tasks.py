@@ -7,6 +7,7 @@ from typing import Any, Iterable
 
 from checker.judge.context import Ctx, _looks_heading, _short
 from checker.judge.findings import fill
+from checker.judge.needs import can_match
 from checker.judge.registry import Hit, check
 from checker.model import Unit
 from checker.normalize import fold, norm as _norm
@@ -167,7 +168,7 @@ def has_checkpoint(ctx: Ctx, params: dict) -> int | None:
         low = ctx.lower(u)
         if "ngày" not in low and "định kỳ" not in low:
             continue
-        if any(p.search(low) for p in pats):
+        if any(can_match(p, ctx.probe(u)) and p.search(low) for p in pats):
             return u.loc.line
     return None
 
