@@ -24,7 +24,9 @@ plan and writes the weights into checker/match/lexical.py.  Seeds 000 and
     python bench/calibrate_match.py --links [--fit] [--errors]
 
 ``--errors`` lists the wrong links of the cross-validated run with both texts
-(the error analysis of README.md's "Labelled pairs for imported sets").
+(the error analysis of README.md's "Labelled pairs for imported sets").  The
+figures of the ideas tried in issue 13's third pass are printed too; ``--ideas``
+runs them again (bench/match_ideas.py, a few minutes).
 """
 from __future__ import annotations
 
@@ -164,7 +166,7 @@ def print_errors(errors: list[dict]) -> None:
         print(f"   mandate: {mandate_text(m)[:200]}")
 
 
-def links_report(fit: bool = False, timing_runs: int = 5, errors: bool = False) -> dict:
+def links_report(fit: bool = False, timing_runs: int = 5, errors: bool = False, ideas: bool = False) -> dict:
     """Cross-validated precision/recall of the lexical matcher (see the module doc)."""
     sys.path.insert(0, str(ROOT / "bench"))
     import numpy as np
@@ -233,10 +235,17 @@ def links_report(fit: bool = False, timing_runs: int = 5, errors: bool = False) 
                 tp, fp, fn = tp + (pred and gold), fp + (pred and not gold), fn + (gold and not pred)
     p, rc, f = MF.pr(tp, fp, fn)
     print(f"  {'hand-written nq57 matcher (score >= 60)':44} P {p:.3f}  R {rc:.3f}  F1 {f:.3f}")
+    import match_ideas
+
+    match_ideas.print_table()
+    if ideas:
+        match_ideas.run(bs)
     if errors:
         print_errors(r["errors"])
     if fit:
-        w, e, cl, lo = MF.fit_all(bs, beta="target")
+        # the shipped weights are fitted on the features the matcher computes at run time
+        # (the shipped latent vectors, which learned from every labelled plan's text)
+        w, e, cl, lo = MF.fit_all(E.blocks(held_out=False), beta="target")
         MF.write_constants(w, e, cl, lo)
         print(f"fitted on every plan and written to checker/match/lexical.py: exact {e:.3f}, close {cl:.3f}, "
               f"loose {lo:.3f}")
@@ -270,9 +279,11 @@ def main() -> None:
     ap.add_argument("--sweep", action="store_true", help="print a threshold sweep")
     ap.add_argument("--no-timing", action="store_true")
     ap.add_argument("--errors", action="store_true", help="list misclassified pairs")
+    ap.add_argument("--ideas", action="store_true",
+                    help="with --links: run issue 13's third-pass ideas again (bench/match_ideas.py)")
     a = ap.parse_args()
     if a.links:
-        links_report(fit=a.fit, errors=a.errors)
+        links_report(fit=a.fit, errors=a.errors, ideas=a.ideas)
         return
     t0 = time.perf_counter()
     import checker.match.matcher  # noqa: F401

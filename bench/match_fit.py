@@ -7,7 +7,8 @@ import numpy as np
 
 from match_eval import COMMUNE, STRONG, Block, coverage_rows
 
-FEATS = ("cos", "obj", "act", "fuzz", "rank_t", "rank_m", "level", "head_m", "head_t", "group", "anchor")
+FEATS = ("cos", "obj", "act", "fuzz", "rank_t", "rank_m", "level", "head_m", "head_t", "group", "anchor", "lsa",
+         "lsa_head")
 
 
 def design(F: np.ndarray, feats=FEATS) -> np.ndarray:

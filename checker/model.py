@@ -414,11 +414,17 @@ class Evidence:
     keywords: list[str] = field(default_factory=list)
     task_id: str | None = None
     unit: int | None = None
+    # a trace (checker.match.traces): the line states part of the duty in its own words,
+    # below the keyword matcher's partial threshold; it makes a missing mandate partial
+    trace: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "location": self.location, "location_en": location_label(self.location, "en"),
-                "task": self.task, "task_id": self.task_id, "score": round(self.score, 1),
-                "keywords": self.keywords}
+        d = {"line": self.line, "location": self.location, "location_en": location_label(self.location, "en"),
+             "task": self.task, "task_id": self.task_id, "score": round(self.score, 1),
+             "keywords": self.keywords}
+        if self.trace:
+            d["trace"] = True
+        return d
 
 
 @dataclass

@@ -346,10 +346,12 @@ def test_reviewed_levels_and_bases():
 
 
 def test_an_absent_cooperation_part_is_one_duty(seed):
-    """NQ 03 II.7.a-b is both NQ 57 III.7.01 and III.7.02: seed 002, which has no
-    cooperation part, gets one finding naming both (it gave two)."""
+    """NQ 03 II.7.a-b is both NQ 57 III.7.01 and III.7.02, and for a commune
+    III.7.03-04 are the same duty (NQ 57 III.7 is one paragraph): seed 002,
+    which has no cooperation part, gets one finding naming all four (it gave
+    four, then two)."""
     res = _check(seed("002"))
-    coop = [f for f in res.findings if f.rule == "MIS001"
-            and {"nq57.III.7.01", "nq57.III.7.02"} & set(f.data["mandates"].split(", "))]
-    assert len(coop) == 1 and {"nq57.III.7.01", "nq57.III.7.02"} <= set(coop[0].data["mandates"].split(", "))
+    four = {"nq57.III.7.01", "nq57.III.7.02", "nq57.III.7.03", "nq57.III.7.04"}
+    coop = [f for f in res.findings if f.rule == "MIS001" and four & set(f.data["mandates"].split(", "))]
+    assert len(coop) == 1 and four <= set(coop[0].data["mandates"].split(", "))
     assert coop[0].data["bases"].count("Nghị quyết 57-NQ/TW, mục III.7") == 1

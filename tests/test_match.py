@@ -222,10 +222,13 @@ def test_deleting_the_awareness_section_of_seed_004(seed, tmp_path):
     src = seed("004")
     cut = _without_section(src, "2. Nâng cao nhận thức", "3. Hoàn thiện cơ chế", tmp_path)
     before, after = coverage(src), coverage(cut)
-    # duties written only in that section go missing ...
+    # duties written only in that section go missing ... (or partial on a trace only:
+    # a line elsewhere with part of the duty in other words, checker.match.traces;
+    # no keyword evidence is left)
     for mid in ("nq57.III.1.05", "nq57.III.1.06", "nq57.III.1.08"):
         assert status(before, mid).status == "covered"
-        assert status(after, mid).status == "missing", mid
+        st = status(after, mid)
+        assert st.status == "missing" or (st.status == "partial" and all(e.trace for e in st.evidence)), mid
     # ... while those the plan repeats elsewhere (propaganda in IV.2, the head's
     # responsibility in III.4/III.6) stay covered, with evidence outside the cut
     for mid in ("nq57.III.1.01", "nq57.III.1.02"):

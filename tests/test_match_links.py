@@ -215,13 +215,14 @@ def cv():
 
 def test_cross_validated_precision_and_recall(cv):
     """Folds grouped by plan (bench/calibrate_match.py --links prints the same).
-    Floors a little under the measured values in README.md."""
+    Floors a little under the measured values in README.md.  The latent feature of
+    each held-out plan comes from vectors learned without that plan's text."""
     p, r, _ = cv["links"]
-    assert p >= 0.69 and r >= 0.64, cv["links"]
+    assert p >= 0.72 and r >= 0.65, cv["links"]
     p, r, _ = cv["links_annex_commune"]
-    assert p >= 0.58 and r >= 0.60, cv["links_annex_commune"]
+    assert p >= 0.60 and r >= 0.62, cv["links_annex_commune"]
     p, r, _ = cv["missing"]
-    assert p >= 0.87 and r >= 0.83, cv["missing"]
+    assert p >= 0.87 and r >= 0.84, cv["missing"]
 
 
 def test_coverage_labels_follow_the_pair_labels():

@@ -283,6 +283,24 @@ def test_garbled_text_gives_exit_2(tmp_path):
     assert r.exit_code == 2 and "Traceback" not in r.output
 
 
+def test_text_in_another_language_is_not_called_a_broken_font(tmp_path):
+    """A .md in English (e.g. a README dropped by mistake) is refused as not Vietnamese,
+    not with the advice to export a PDF again with a Unicode font."""
+    from click.testing import CliRunner
+
+    from checker.apps.cli import main
+
+    p = tmp_path / "notes.md"
+    p.write_text("# Notes\n\nThese transcriptions are unofficial: expect typos and cut cells.\n"
+                 "Use them as input to import and to test against, as a user would.\n" * 6, encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", str(p)])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert "không phải văn bản tiếng Việt" in r.output and "phông" not in r.output
+    with pytest.raises(PlanError) as e:
+        extract(str(p))
+    assert e.value.code == "not-vietnamese"
+
+
 def test_numbered_items_that_are_instructions_are_tasks(tmp_path):
     """A task part written as "1. <instruction>." lines with nothing under them: each
     numbered line is a task (not an empty sub-heading); a numbered sub-heading with items

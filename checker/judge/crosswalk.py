@@ -23,6 +23,7 @@ class Duty:
     title_vi: str
     title_en: str
     members: tuple[str, ...] = field(default_factory=tuple)
+    asks_vi: str = ""  # what the duty asks, when its first member says only part of it
 
 
 def _bad(vi: str, en: str) -> PlanError:
@@ -50,7 +51,7 @@ def parse(text: str) -> dict[str, Duty]:
         if ent["id"] in ids:
             raise _bad(f"mục {ent['id']} lặp lại", f"entry {ent['id']} repeated")
         ids.add(ent["id"])
-        duty = Duty(ent["id"], ent["title_vi"], ent["title_en"], tuple(ent["members"]))
+        duty = Duty(ent["id"], ent["title_vi"], ent["title_en"], tuple(ent["members"]), ent.get("asks_vi", ""))
         for mid in duty.members:
             if mid in out:
                 raise _bad(f"{mid} nằm trong cả {out[mid].id} và {duty.id}",

@@ -100,9 +100,22 @@ def _rank(cand: frozenset[str]) -> tuple[int, int]:
     return min(len(s) for s in cand), -len(cand)
 
 
+_BY_PATTERN: dict = {}  # compiled pattern -> its needs (the rule packs' patterns: a few hundred)
+_UNKNOWN = object()
+
+
 def can_match(rx: re.Pattern, low: str | None) -> bool:
     """False only when ``rx`` cannot match in the text whose :func:`probe` is ``low``."""
     if low is None:
         return True
-    got = needs(rx.pattern, rx.flags & ~re.UNICODE) if isinstance(rx.pattern, str) else None
-    return got is None or any(s in low for s in got)
+    got = _BY_PATTERN.get(rx, _UNKNOWN)
+    if got is _UNKNOWN:
+        if len(_BY_PATTERN) > 4096:
+            _BY_PATTERN.clear()
+        got = _BY_PATTERN[rx] = needs(rx.pattern, rx.flags) if isinstance(rx.pattern, str) else None
+    if got is None:
+        return True
+    for s in got:
+        if s in low:
+            return True
+    return False

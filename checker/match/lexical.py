@@ -27,7 +27,11 @@ A pair (task, mandate) is described by a few numbers (:data:`FEATURES`):
   the same NQ 57 group, 0 when they are about different ones, 0.5 unknown;
 * ``anchor`` — extra evidence from the hand-written sets: the keyword
   matcher's score (0..1) of the task against the curated mandate that reads
-  most like this one (:func:`checker.match.links.crosswalk`), 0 when none does.
+  most like this one (:func:`checker.match.links.crosswalk`), 0 when none does;
+* ``lsa``    — latent similarity (:mod:`checker.match.latent`): cosine of the
+  two texts in term vectors learned offline from our own texts, for
+  paraphrases that share few words;
+* ``lsa_head`` — the same of the task with the mandate's head.
 
 A logistic model of these (weights fitted by cross-validation in
 bench/calibrate_match.py, kept in :data:`WEIGHTS`) gives the link score.
@@ -42,16 +46,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-FEATURES = ("cos", "obj", "act", "fuzz", "rank_t", "rank_m", "level", "head_m", "head_t", "group", "anchor")
+FEATURES = ("cos", "obj", "act", "fuzz", "rank_t", "rank_m", "level", "head_m", "head_t", "group", "anchor",
+            "lsa", "lsa_head")
 
 # Fitted by bench/calibrate_match.py on tests/data/match_pairs/ (seeds 000/004 never used);
 # its cross-validated precision and recall are in README.md.
 # <fitted>
 # link model (probability of an exact or close link) and the strength thresholds
-WEIGHTS = {"bias": -10.524, "cos": 1.262, "obj": 0.554, "act": -0.001, "fuzz": 1.804, "rank_t": 3.322,
-           "rank_m": 1.230, "level": 1.391, "head_m": 0.663, "head_t": 1.632, "group": 1.736, "anchor": 3.636}
-EXACT = 0.725
-CLOSE = 0.325
+WEIGHTS = {"bias": -11.126, "cos": 0.987, "obj": 0.132, "act": -0.005, "fuzz": 1.439, "rank_t": 2.798,
+           "rank_m": 1.061, "level": 1.538, "head_m": -0.335, "head_t": 1.251, "group": 1.801, "anchor":
+           3.358, "lsa": 1.733, "lsa_head": 1.684}
+EXACT = 0.715
+CLOSE = 0.275
 LOOSE = 0.040
 # </fitted>
 MAX_LINKS_PER_TASK = 3
@@ -172,6 +178,8 @@ class SetIndex:
     heads: object  # the same for the mandates' heads
     actions: list[frozenset[str]]
     short: list[str]
+    latent: object = None  # mandates × k unit vectors (checker.match.latent)
+    latent_head: object = None  # the same of the mandates' heads
 
 
 def _counts(tokens: list[str], vocab: dict[str, int], grow: bool) -> dict[int, int]:
@@ -197,11 +205,16 @@ def _coo(rows: list[dict[int, int]]):
 
 def build_index(ids: Sequence[str], texts: Sequence[str]) -> SetIndex:
     vocab: dict[str, int] = {}
-    terms, objs, acts, shorts, heads = [], [], [], [], []
+    from checker.match import latent
+
+    terms, objs, acts, shorts, heads, bags, head_bags = [], [], [], [], [], [], []
     for tx in texts:
         f = _prepared(tx)
         a, o, ac = analyse(tx, f)
-        heads.append(_counts(analyse(tx, head(f))[0], vocab, True))
+        h = analyse(tx, head(f))[0]
+        bags.append(a)
+        head_bags.append(h)
+        heads.append(_counts(h, vocab, True))
         terms.append(_counts(a, vocab, True))
         objs.append(_counts(o, vocab, True))
         acts.append(ac)
@@ -211,7 +224,8 @@ def build_index(ids: Sequence[str], texts: Sequence[str]) -> SetIndex:
         for j in c:
             df[j] += 1
     return SetIndex(ids=list(ids), vocab=vocab, df=df, terms=_dense(terms, len(vocab)),
-                    obj=_dense(objs, len(vocab)), heads=_dense(heads, len(vocab)), actions=acts, short=shorts)
+                    obj=_dense(objs, len(vocab)), heads=_dense(heads, len(vocab)), actions=acts, short=shorts,
+                    latent=latent.embed(bags), latent_head=latent.embed(head_bags))
 
 
 def _dense(rows: list[dict[int, int]], width: int):
@@ -272,10 +286,13 @@ def features(index: SetIndex, task_texts: Sequence[str], applicable: Sequence[bo
     out = np.zeros((nt, nm, len(FEATURES)), dtype=np.float32)
     if not nt or not nm:
         return out
+    from checker.match import latent
+
     vocab = dict(index.vocab)
-    t_terms, t_obj, t_act, t_short, t_head = [], [], [], [], []
+    t_terms, t_obj, t_act, t_short, t_head, t_bags = [], [], [], [], [], []
     for tx in task_texts:
         a, o, ac, h, sh = analysed(tx)
+        t_bags.append(a)
         t_head.append(_counts(h, vocab, True))
         t_terms.append(_counts(a, vocab, True))
         t_obj.append(_counts(o, vocab, True))
@@ -334,6 +351,10 @@ def features(index: SetIndex, task_texts: Sequence[str], applicable: Sequence[bo
         out[..., 9] = np.where(known, (tg[:, None] == mg[None, :]).astype(np.float32), 0.5)
     if anchor is not None:
         out[..., 10] = anchor
+    if index.latent is not None:
+        tv = latent.embed(t_bags)
+        out[..., 11] = latent.cosines(tv, index.latent)
+        out[..., 12] = latent.cosines(tv, index.latent_head)
     return out
 
 

@@ -345,6 +345,7 @@ def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
     from (:mod:`checker.match.links`)."""
     from checker.mandates.load import load_set
     from checker.match import links as LK
+    from checker.match.traces import add_traces
 
     set_objs = [load_set(s) if isinstance(s, str) else s for s in sets]
     curated = [s for s in set_objs if LK.is_curated(s)]
@@ -360,6 +361,7 @@ def match(tasks: list[Task], sets: list, level: str = "commune", waivers=None,
     if curated:
         mds, preps, pairs = score_pairs(all_tasks, set_ids, level)
         statuses = _curated_statuses(mds, preps, pairs, level, waiver)
+        add_traces(mds, preps, pairs, statuses, lambda ti: _excerpt(preps[ti].norm), _content)
         if statements and any(x.status in ("missing", "partial") for x in statuses):
             _mention(statements, set_ids, level, statuses)
         for st in statuses:

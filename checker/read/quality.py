@@ -67,6 +67,24 @@ def damage(text: str) -> tuple[int, int]:
     return bad, len(words)
 
 
+_VI_LETTER = re.compile("[ăâêôơưđĂÂÊÔƠƯĐ\u0300\u0301\u0303\u0309\u0323]")
+
+
+def _foreign(units: list[Unit], bad_pages: list) -> bool:
+    """Under 3 % of the words hold a Vietnamese letter or tone mark (real plans:
+    most words; Vietnamese typed without marks is not refused at all)."""
+    with_vi = n = 0
+    for u in units:
+        if u.loc.page not in bad_pages:
+            continue
+        for w in _LETTERS.findall(unicodedata.normalize("NFD", u.text)):
+            n += 1
+            with_vi += bool(_VI_LETTER.search(w))
+        if n >= 3000:
+            break
+    return n > 0 and with_vi / n < 0.03
+
+
 def check_layer(units: list[Unit], notes: list[str], skipped: list[int] | None = None) -> list[Unit]:
     """The units worth reading; raise when the whole text layer is garbage.  The
     numbers of the pages dropped are added to ``skipped``."""
@@ -79,12 +97,30 @@ def check_layer(units: list[Unit], notes: list[str], skipped: list[int] | None =
         acc[1] += n
         acc[2] += x
         acc[3] += m
-    bad_pages = [p for p, (b, n, x, m) in pages.items()
-                 if n and b / n > DAMAGED or m >= _LEAST and x / m > IMPOSSIBLE]
+    marked = [p for p, (b, n, x, m) in pages.items() if n and b / n > DAMAGED]
+    bad_pages = marked + [p for p, (b, n, x, m) in pages.items()
+                          if p not in marked and m >= _LEAST and x / m > IMPOSSIBLE]
     if not bad_pages:
         return units
     words = sum(v[1] for v in pages.values()) or 1
     bad_words = sum(pages[p][1] for p in bad_pages)
+    if None in bad_pages and not marked and _foreign(units, bad_pages):
+        # a text (not a PDF page: no font map of its own) whose words are mostly not
+        # Vietnamese syllables, with no damage mark and (almost) no Vietnamese letter:
+        # another language (a PDF's broken map can give plain letters only, so a PDF
+        # page keeps the font advice)
+        x = sum(v[2] for v in pages.values())
+        m = sum(v[3] for v in pages.values()) or 1
+        raise PlanError(
+            "not-vietnamese",
+            f"Tệp không phải văn bản tiếng Việt: {round(100 * x / m)} % số từ không thể là âm tiết tiếng Việt. "
+            "plancheck chỉ kiểm tra kế hoạch viết bằng tiếng Việt (có dấu hoặc không dấu); hãy gửi tệp kế hoạch "
+            "(nếu chữ được sao chép từ một tệp PDF, lớp chữ của PDF đó có thể bị hỏng: hãy gửi tệp .docx).",
+            f"The file is not Vietnamese text: {round(100 * x / m)} % of its words cannot be Vietnamese "
+            "syllables. plancheck checks plans written in Vietnamese (with or without tone marks); "
+            "send the plan's file (if the text was copied from a PDF, that PDF's text layer may be "
+            "broken: send the .docx).",
+        )
     if None in bad_pages or bad_words / words > 0.5:
         raise PlanError(
             "garbled-text",

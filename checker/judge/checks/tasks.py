@@ -285,3 +285,52 @@ def check_six_clear(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
             "section": top_name.get(sec, sec), "count": len(items), "parts": parts_vi, "parts_en": parts_en,
             "lines": shown, "task": _short(first.text, 70)}, key="six:" + sec))
     return hits
+
+
+# ------------------------------------------------- deadline = the whole period
+
+_RANGE = re.compile(r"^(?:(?:trong|cả|suốt)\s+)?(?:giai\s+đoạn\s+|thời\s+kỳ\s+)?(?:từ\s+)?(?:năm\s+)?(20\d\d)"
+                    r"\s*(?:-|–|—|đến|tới)\s*(?:năm\s+)?(20\d\d)$", re.I)
+
+
+def period_range(deadline: str | None) -> tuple[int, int] | None:
+    """The years of a deadline written as a span ("2026 - 2030", "Giai đoạn
+    2026-2030", "Từ năm 2026 đến năm 2030"), or None."""
+    m = _RANGE.match(_norm(deadline or "").strip(" .;()").replace("\u00a0", " "))
+    if not m:
+        return None
+    a, b = int(m.group(1)), int(m.group(2))
+    return (a, b) if a <= b else None
+
+
+@check("period-deadline")
+def check_period_deadline(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
+    """Table tasks whose deadline only restates the plan's whole period
+    ("2026 - 2030" in a plan for 2026 - 2030): no year of completion, no
+    checkpoint.  One finding per task table listing its rows.  A plan of
+    one year is not read (its year is a deadline, as NQ 03's annex writes
+    them), nor a span shorter than the period ("2026 - 2027")."""
+    from checker.judge.scope import plan_period
+
+    first, last = plan_period(ctx.result)
+    if not first or not last or last <= first:
+        return []
+    groups: dict[Any, list[Hit]] = {}
+    for t in ctx.plan.tasks:
+        if not (t.in_table or t.source == "table"):
+            continue
+        span = period_range(t.deadline)
+        if span is None or span[0] > first or span[1] < last:
+            continue
+        groups.setdefault(_table_key(ctx, t), []).append(
+            Hit(unit=t.unit, values={"deadline": t.deadline.strip(), "task": _short(t.text),
+                                     "period": f"{first} - {last}"}))
+    out = []
+    for n, hits in enumerate(groups.values(), 1):
+        lines = [ctx.unit(h.unit).loc.line for h in hits if ctx.unit(h.unit) is not None]
+        shown = ", ".join(str(x) for x in lines[:30]) + ("…" if len(lines) > 30 else "")
+        first_hit = hits[0]
+        first_hit.values = dict(first_hit.values, count=len(hits), lines=shown)
+        first_hit.key = f"table:{n}"
+        out.append(first_hit)
+    return out
