@@ -131,7 +131,7 @@ def check_superseded(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
     hits: list[Hit] = []
     for spec in params.get("documents") or [params]:
         spec = dict(spec)
-        for k in ("unless", "replacement"):
+        for k in ("unless", "replacement", "context"):
             if k not in spec and k in params:
                 spec[k] = params[k]
         hits.extend(_superseded_one(ctx, spec))
