@@ -111,3 +111,33 @@ def test_cooperation_is_one_duty_for_a_commune(tmp_path):
                 and f.data.get("group") == "III.7"]
     res = _check(tmp_path, "- Tổ chức trao đổi, học tập kinh nghiệm với các địa phương có mô hình chuyển đổi số hiệu quả.\n")
     assert not [f for f in res.findings if f.rule == "MIS001" and f.data.get("group") == "III.7"]
+
+
+def test_a_duty_is_in_a_sector_plans_scope_as_a_whole():
+    """Corpus 02 is an enterprise plan (scope III.6): the innovation-ecosystem
+    duty (NQ 57 III.3.07) is not asked of it through NQ 71's 2026 "3 nhà"
+    priority, which nq71.yaml files under III.6 (an independent reviewer judged
+    that finding false)."""
+    from checker.pipeline import check
+
+    from conftest import SHARED
+
+    path = SHARED / "corpus" / "02_dongthap-617-kh-ubnd-2025-cds-doanh-nghiep.txt"
+    if not path.is_file():
+        pytest.skip("corpus 02 is absent")
+    res = check(str(path), config=Config())
+    assert not [f for f in res.findings if f.rule == "MIS001"
+                and "nq71.P.2026.ecosystem" in f.data["mandates"].split(", ")]
+
+
+def test_an_aim_with_a_partial_task_is_not_called_unassigned(seed):
+    """Seed 002 line 41 (aim) is quoted for the completion-assessment duty, but
+    line 202 (organisation) also does part of it: the finding says so instead
+    of "chưa giao thành nhiệm vụ" (an independent reviewer: inaccurate)."""
+    from checker.pipeline import check
+
+    res = check(str(seed("002")), config=Config())
+    f = [f for f in res.findings if f.rule == "MIS001" and "nq57.III.1.04" in f.data["mandates"].split(", ")]
+    assert len(f) == 1 and f[0].line == 41
+    assert "nhiệm vụ gần nhất (dòng 202) mới làm một phần" in f[0].message
+    assert "chưa giao thành nhiệm vụ" not in f[0].message

@@ -97,16 +97,28 @@ def _content(words: list[str]) -> list[str]:
     return [w for w in words if w not in FUNCTION_WORDS]
 
 
+# the same function words with their marks, dropped before folding: folded, "tai"
+# is also "tài nguyên", "thiên tai", "tái chế", "cho" is "chợ", "cua" "một cửa",
+# "trong" "trồng trọt" — dropping the folded forms dropped those content words
+_FUNCTION_RX = re.compile(r"(?<![^\W_])(?:các|những|và|của|về|với|cho|là|trên|trong|theo|tại)(?![^\W_])",
+                          re.IGNORECASE)
+
+
+def drop_function_words(text: str) -> str:
+    """``text`` (NFC) without the light function words, recognised with their marks."""
+    return _FUNCTION_RX.sub(" ", text)
+
+
 def mkey(phrase: str) -> str:
     """Matching key of a phrase: folded content syllables."""
     from checker.extract.nlp import key
 
-    return " ".join(_content(key(phrase).split()))
+    return key(drop_function_words(norm(phrase)))
 
 
 def _prepare_task(t: Task, topic_matcher, matcher=None) -> _Prepared:
     n = _quick_norm(t.text)
-    words = _content(_syllables(expand_abbreviations(n, normalised=True)))
+    words = _syllables(drop_function_words(expand_abbreviations(n, normalised=True)))
     sq = " ".join(words)
     sec = _section_key(t.section_title or "")
     topic = bool(topic_matcher.find(words)) or (bool(sec) and _section_topic(sec, topic_matcher))
