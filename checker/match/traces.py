@@ -100,7 +100,23 @@ def _distinct(keys: list[str]) -> list[str]:
     return out
 
 
+# context_df of the mandates of a process's sets: the sets are built once per process, so
+# their document frequencies are too (keyed by the mandates themselves, kept alive here)
+_DF_CACHE: dict[tuple, tuple[list, dict]] = {}
+
+
 def context_df(mds, content) -> dict[tuple[str, str], int]:
+    """:func:`_context_df`, computed once per list of mandates and filter."""
+    k = (tuple(id(md) for md in mds), id(content))
+    hit = _DF_CACHE.get(k)
+    if hit is None:
+        if len(_DF_CACHE) >= 8:
+            _DF_CACHE.clear()
+        hit = _DF_CACHE[k] = (list(mds), _context_df(mds, content))
+    return hit[1]
+
+
+def _context_df(mds, content) -> dict[tuple[str, str], int]:
     """How many mandates of each set use each of its context keys (in their
     title, description, keywords or context words; folded syllables, the
     function words dropped by ``content``): ``{(set id, key): count}``."""
