@@ -70,6 +70,7 @@ def model(exclude: str | None = None, k: int = K, min_df: int = MIN_DF):
     from sklearn.decomposition import TruncatedSVD
     from sklearn.preprocessing import normalize
 
+    from checker.match.latent import term_counts
     from checker.match.lexical import analysed
 
     docs, names = [], []
@@ -88,12 +89,7 @@ def model(exclude: str | None = None, k: int = K, min_df: int = MIN_DF):
     idf = np.array([np.log((nd + 1) / (df[w] + 1)) + 1.0 for w in terms], dtype=np.float32)
     r, c, v = [], [], []
     for i, d in enumerate(docs):
-        cnt: dict[int, int] = {}
-        for w in d:
-            j = pos.get(w)
-            if j is not None:
-                cnt[j] = cnt.get(j, 0) + 1
-        for j, n in cnt.items():
+        for j, n in term_counts(d, pos).items():
             r.append(i)
             c.append(j)
             v.append((1.0 + np.log(n)) * idf[j])

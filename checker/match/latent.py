@@ -58,11 +58,7 @@ def embed(term_lists: Sequence[Iterable[str]], m=None):
         return out
     pos, vec, _ = m
     for i, terms in enumerate(term_lists):
-        cnt: dict[int, int] = {}
-        for t in terms:
-            j = pos.get(t)
-            if j is not None:
-                cnt[j] = cnt.get(j, 0) + 1
+        cnt = term_counts(terms, pos)
         if not cnt:
             continue
         rows = np.fromiter(cnt.keys(), dtype=np.int64, count=len(cnt))
@@ -72,6 +68,17 @@ def embed(term_lists: Sequence[Iterable[str]], m=None):
         if n:
             out[i] = v / n
     return out
+
+
+def term_counts(terms, pos: dict[str, int]) -> dict[int, int]:
+    """How often each known term occurs: ``{index in pos: count}`` (unknown terms left out);
+    the build script (bench/build_latent.py) counts the same way."""
+    cnt: dict[int, int] = {}
+    for t in terms:
+        j = pos.get(t)
+        if j is not None:
+            cnt[j] = cnt.get(j, 0) + 1
+    return cnt
 
 
 def cosines(a, b):
