@@ -45,7 +45,6 @@ def check_placeholder(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
             head = merged[-1]
             if h.unit is not None and head.unit is not None and h.unit - head.unit <= int(gap):
                 head.values["match"] = f"{head.values['match']} … {h.values['match']}"
-                head.values["_last"] = h.unit
             else:
                 merged.append(h)
         hits = merged
@@ -54,7 +53,6 @@ def check_placeholder(ctx: Ctx, rule: Any, params: dict) -> Iterable[Hit]:
     signed = bool((h0.signature or {}).get("name"))
     first_lines = {u.index for u in _scope(ctx, dict(params, also_units=None))}
     for h in hits:
-        h.values.pop("_last", None)
         state = "caption" if h.unit not in first_lines and header_full else ("signed" if signed else "draft")
         h.values["state"], h.values["state_en"] = _STATES[state]
         yield h
